@@ -1,0 +1,34 @@
+//===--- TrainlintCheck.h - what every trainlint check shares ---*- C++ -*-===//
+
+#ifndef TRAINLINT_CHECKS_TRAINLINTCHECK_H
+#define TRAINLINT_CHECKS_TRAINLINTCHECK_H
+
+#include "CheckList.h"
+#include "compat.h"
+#include "model/HotPath.h"
+
+namespace trainlint {
+
+/// The base of every trainlint check: it applies the check's level from
+/// checks/CheckList.def against the configured `trainlint.Level`, and names
+/// the hot-path context of a finding in notes.
+class TrainlintCheck : public clang::tidy::ClangTidyCheck {
+public:
+  TrainlintCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
+
+  /// C++ only, and only when the configured level (or naming the check
+  /// explicitly) enables it: a disabled check registers no matchers.
+  bool isLanguageVersionSupported(const clang::LangOptions &LangOpts) const override;
+
+protected:
+  /// Notes that say why \p Context is the hot path: each call on the way from
+  /// the loop, innermost first, then the loop header.
+  void noteHotContext(const HotContext &Context);
+
+private:
+  bool EnabledByLevel = true;
+};
+
+} // namespace trainlint
+
+#endif // TRAINLINT_CHECKS_TRAINLINTCHECK_H

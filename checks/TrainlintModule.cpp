@@ -1,0 +1,56 @@
+//===--- TrainlintModule.cpp - the torch-* and cuda-* checks ---------------===//
+//
+// Registers every trainlint check with clang-tidy. Each registration has a row
+// in CheckList.def (level, family, fix-its, summary); scripts/add_check.py
+// keeps both sorted.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compat.h"
+// clang-format off
+// BEGIN CHECK INCLUDES
+#include "cuda/MemcpyAsyncPageableCheck.h"
+#include "cuda/MemcpyInLoopCheck.h"
+#include "cuda/SyncInLoopCheck.h"
+#include "torch/SyncCreateThenMoveCheck.h"
+#include "torch/SyncDataDependentShapeCheck.h"
+#include "torch/SyncDeviceToHostCheck.h"
+#include "torch/SyncExplicitCheck.h"
+#include "torch/SyncHostToDeviceCheck.h"
+#include "torch/SyncItemCheck.h"
+// END CHECK INCLUDES
+// clang-format on
+
+namespace trainlint {
+
+class TrainlintModule : public clang::tidy::ClangTidyModule {
+public:
+  void addCheckFactories(
+      clang::tidy::ClangTidyCheckFactories &CheckFactories) override {
+    // clang-format off
+    // BEGIN CHECK REGISTRATIONS
+    CheckFactories.registerCheck<cuda::MemcpyAsyncPageableCheck>("cuda-memcpy-async-pageable");
+    CheckFactories.registerCheck<cuda::MemcpyInLoopCheck>("cuda-memcpy-in-loop");
+    CheckFactories.registerCheck<cuda::SyncInLoopCheck>("cuda-sync-in-loop");
+    CheckFactories.registerCheck<torch::SyncCreateThenMoveCheck>("torch-sync-create-then-move");
+    CheckFactories.registerCheck<torch::SyncDataDependentShapeCheck>("torch-sync-data-dependent-shape");
+    CheckFactories.registerCheck<torch::SyncDeviceToHostCheck>("torch-sync-device-to-host");
+    CheckFactories.registerCheck<torch::SyncExplicitCheck>("torch-sync-explicit");
+    CheckFactories.registerCheck<torch::SyncHostToDeviceCheck>("torch-sync-host-to-device");
+    CheckFactories.registerCheck<torch::SyncItemCheck>("torch-sync-item");
+    // END CHECK REGISTRATIONS
+    // clang-format on
+  }
+};
+
+} // namespace trainlint
+
+static clang::tidy::ClangTidyModuleRegistry::Add<trainlint::TrainlintModule>
+    TrainlintModuleRegistration("trainlint-module",
+                                "Checks for C++ deep-learning training code.");
+
+namespace trainlint {
+/// Referenced by executables that link the check objects statically, so that
+/// the registration above is kept.
+volatile int TrainlintModuleAnchorSource = 0;
+} // namespace trainlint

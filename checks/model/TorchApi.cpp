@@ -1,0 +1,83 @@
+//===--- TorchApi.cpp - recognising libtorch and CUDA runtime APIs --------===//
+
+#include "TorchApi.h"
+#include "clang/AST/DeclTemplate.h"
+
+namespace trainlint {
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+const CXXRecordDecl *recordOf(QualType T) {
+  if (T.isNull())
+    return nullptr;
+  T = T.getNonReferenceType();
+  if (const auto *PT = T->getAs<PointerType>())
+    T = PT->getPointeeType();
+  if (const auto *RD = T->getAsCXXRecordDecl())
+    return RD->getDefinition() ? RD->getDefinition() : RD;
+  return nullptr;
+}
+
+bool isSameOrDerivedFrom(const CXXRecordDecl *RD, llvm::StringRef Name) {
+  if (!RD)
+    return false;
+  if (RD->getQualifiedNameAsString() == Name)
+    return true;
+  if (!RD->hasDefinition())
+    return false;
+  RD = RD->getDefinition();
+  for (const CXXBaseSpecifier &Base : RD->bases())
+    if (isSameOrDerivedFrom(recordOf(Base.getType()), Name))
+      return true;
+  return false;
+}
+
+bool isInNamespace(const Decl *D, llvm::StringRef Namespace) {
+  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent()) {
+    const auto *ND = dyn_cast<NamespaceDecl>(DC);
+    if (!ND)
+      continue;
+    std::string Name = ND->getQualifiedNameAsString();
+    // Inline namespaces (std::__1, c10::inline_ns) don't change the answer.
+    if (Name == Namespace)
+      return true;
+  }
+  return false;
+}
+
+bool isTensorType(QualType T) {
+  const CXXRecordDecl *RD = recordOf(T.getNonReferenceType());
+  if (!RD || T->isPointerType())
+    return false;
+  return isSameOrDerivedFrom(RD, "at::TensorBase") ||
+         isSameOrDerivedFrom(RD, "at::Tensor");
+}
+
+bool isCudaRuntimeFunction(const FunctionDecl *FD) {
+  if (!FD || !FD->getDeclName().isIdentifier())
+    return false;
+  return FD->getDeclContext()->getRedeclContext()->isTranslationUnit() &&
+         FD->getName().starts_with("cuda");
+}
+
+bool isDataLoaderType(QualType T) {
+  const CXXRecordDecl *RD = recordOf(T);
+  if (!RD)
+    return false;
+  return isSameOrDerivedFrom(RD, "torch::data::DataLoaderBase") ||
+         isSameOrDerivedFrom(RD, "torch::data::StatelessDataLoader") ||
+         isSameOrDerivedFrom(RD, "torch::data::StatefulDataLoader");
+}
+
+internal::Matcher<Decl> tensorClass() {
+  return cxxRecordDecl(
+      ast_matchers::isSameOrDerivedFrom(hasAnyName("::at::TensorBase", "::at::Tensor")));
+}
+
+internal::Matcher<Expr> tensorExpr() {
+  return hasType(hasUnqualifiedDesugaredType(
+      recordType(hasDeclaration(tensorClass()))));
+}
+
+} // namespace trainlint

@@ -1,0 +1,48 @@
+//===--- TorchApi.h - recognising libtorch and CUDA runtime APIs -*- C++ -*-=//
+//
+// Names are matched as libtorch 1.13 and 2.x both spell them, by qualified
+// name and class hierarchy, never by header.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TRAINLINT_CHECKS_MODEL_TORCHAPI_H
+#define TRAINLINT_CHECKS_MODEL_TORCHAPI_H
+
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/Expr.h"
+#include "clang/ASTMatchers/ASTMatchers.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace trainlint {
+
+/// The class of \p T, looking through references, pointers and typedefs.
+const clang::CXXRecordDecl *recordOf(clang::QualType T);
+
+/// Whether \p RD is the class \p QualifiedName (no leading "::") or derives
+/// from it.
+bool isSameOrDerivedFrom(const clang::CXXRecordDecl *RD,
+                         llvm::StringRef QualifiedName);
+
+/// Whether \p D is declared in namespace \p Namespace ("torch::cuda") or one
+/// nested in it.
+bool isInNamespace(const clang::Decl *D, llvm::StringRef Namespace);
+
+/// `at::Tensor` or `at::TensorBase` (also spelled `torch::Tensor`).
+bool isTensorType(clang::QualType T);
+
+/// The CUDA runtime function \p FD, by name: a free function in the global
+/// namespace whose name starts with "cuda".
+bool isCudaRuntimeFunction(const clang::FunctionDecl *FD);
+
+/// A `torch::data` data loader (stateless or stateful).
+bool isDataLoaderType(clang::QualType T);
+
+/// Matches a class that is or derives from at::TensorBase.
+clang::ast_matchers::internal::Matcher<clang::Decl> tensorClass();
+
+/// Matches an expression of tensor type.
+clang::ast_matchers::internal::Matcher<clang::Expr> tensorExpr();
+
+} // namespace trainlint
+
+#endif // TRAINLINT_CHECKS_MODEL_TORCHAPI_H

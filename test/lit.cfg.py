@@ -1,0 +1,47 @@
+# lit configuration for trainlint's check tests, real-header suite and tool
+# tests. Paths come from lit.site.cfg.py, which CMake writes into the build.
+import os
+import shutil
+
+import lit.formats
+
+config.name = "trainlint"
+config.test_format = lit.formats.ShTest(execute_external=True)
+config.suffixes = [".cpp", ".cu", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.trainlint_build_dir, "test")
+config.excludes = ["mock", "unit", "Inputs", "CMakeLists.txt", "lit.cfg.py",
+                   "lit.site.cfg.py.in", "check_trainlint.py"]
+
+mock = os.path.join(config.test_source_root, "mock")
+base_flags = f"-I{mock}/torch -I{mock} -I{mock}/cuda"
+check = (f"python3 {config.test_source_root}/check_trainlint.py "
+         f"--clang-tidy={config.clang_tidy} --plugin={config.plugin} "
+         f"--filecheck={config.filecheck} --base-flags='{base_flags}'")
+real_check = (f"python3 {config.test_source_root}/check_trainlint.py "
+              f"--clang-tidy={config.clang_tidy} --plugin={config.plugin} "
+              f"--filecheck={config.filecheck} --base-flags='{config.torch_flags}'")
+
+config.substitutions.append(("%check_trainlint_real", real_check))
+config.substitutions.append(("%check_trainlint", check))
+config.substitutions.append(("%clang_tidy", config.clang_tidy))
+config.substitutions.append(("%clangxx", config.clangxx))
+config.substitutions.append(("%plugin", config.plugin))
+config.substitutions.append(("%FileCheck", config.filecheck))
+config.substitutions.append(("%mock", mock))
+config.substitutions.append(("%torch_flags", config.torch_flags))
+config.substitutions.append(("%torch_link", config.torch_link))
+config.substitutions.append(("%source_root", config.trainlint_source_dir))
+config.substitutions.append(("%build_root", config.trainlint_build_dir))
+
+if config.torch_flags:
+    config.available_features.add("libtorch")
+if os.path.exists(os.path.join(config.cuda_include, "cuda_runtime_api.h")):
+    config.available_features.add("cuda-headers")
+    config.substitutions.append(("%cuda_include", config.cuda_include))
+if shutil.which("clang-tidy-14"):
+    config.available_features.add("clang-tidy-14")
+
+# Tests run with a clean, predictable environment: no colour, C locale.
+config.environment["LC_ALL"] = "C"
+config.environment["TERM"] = "dumb"

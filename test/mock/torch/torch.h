@@ -1,0 +1,467 @@
+// A small stand-in for libtorch's <torch/torch.h>, for the check tests: the
+// real qualified names and signatures the checks match on (as libtorch 1.13
+// and 2.x both spell them), no implementation. Real-header tests under
+// test/real/ catch drift from the genuine headers.
+#pragma once
+#pragma clang system_header
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace c10 {
+enum class DeviceType : int8_t { CPU = 0, CUDA = 1, HIP = 6, MPS = 13, XPU = 12, Meta = 14 };
+constexpr DeviceType kCPU = DeviceType::CPU;
+constexpr DeviceType kCUDA = DeviceType::CUDA;
+constexpr DeviceType kHIP = DeviceType::HIP;
+constexpr DeviceType kMPS = DeviceType::MPS;
+constexpr DeviceType kXPU = DeviceType::XPU;
+constexpr DeviceType kMeta = DeviceType::Meta;
+
+struct Device {
+  Device(DeviceType type, int8_t index = -1);
+  Device(const std::string &device_string);
+  bool is_cuda() const;
+  bool is_cpu() const;
+};
+
+enum class ScalarType : int8_t { Byte, Char, Short, Int, Long, Half, Float, Double, Bool, BFloat16 };
+enum class Layout : int8_t { Strided, Sparse };
+enum class MemoryFormat : int8_t { Contiguous, Preserve };
+
+struct nullopt_t {};
+constexpr nullopt_t nullopt{};
+template <typename T> struct optional {
+  optional();
+  optional(nullopt_t);
+  optional(T);
+};
+
+template <typename T> class ArrayRef {
+public:
+  ArrayRef();
+  ArrayRef(const T &);
+  ArrayRef(const std::vector<T> &);
+  ArrayRef(std::initializer_list<T>);
+};
+using IntArrayRef = ArrayRef<int64_t>;
+
+class Scalar {
+public:
+  Scalar(double);
+  Scalar(int64_t);
+  Scalar(int);
+  Scalar(bool);
+  double toDouble() const;
+  float toFloat() const;
+  int64_t toLong() const;
+  template <typename T> T to() const;
+};
+
+struct TensorOptions {
+  TensorOptions();
+  TensorOptions(Device);
+  TensorOptions(DeviceType);
+  TensorOptions(ScalarType);
+  TensorOptions(Layout);
+  TensorOptions device(optional<Device>) const;
+  template <typename... Args> TensorOptions device(Args &&...args) const;
+  TensorOptions dtype(optional<ScalarType>) const;
+  TensorOptions requires_grad(optional<bool>) const;
+  TensorOptions pinned_memory(optional<bool>) const;
+};
+
+class Stream {
+public:
+  void synchronize() const;
+  bool query() const;
+};
+class Event {
+public:
+  void synchronize() const;
+};
+
+namespace cuda {
+class CUDAStream {
+public:
+  void synchronize() const;
+  bool query() const;
+  operator Stream() const;
+};
+CUDAStream getCurrentCUDAStream(int8_t device_index = -1);
+CUDAStream getStreamFromPool(bool isHighPriority = false, int8_t device = -1);
+void device_synchronize();
+} // namespace cuda
+} // namespace c10
+
+namespace at {
+using c10::ArrayRef;
+using c10::Device;
+using c10::DeviceType;
+using c10::IntArrayRef;
+using c10::kCPU;
+using c10::kCUDA;
+using c10::Layout;
+using c10::MemoryFormat;
+using c10::nullopt;
+using c10::optional;
+using c10::Scalar;
+using c10::ScalarType;
+using c10::TensorOptions;
+constexpr ScalarType kFloat = ScalarType::Float;
+constexpr ScalarType kDouble = ScalarType::Double;
+constexpr ScalarType kLong = ScalarType::Long;
+constexpr ScalarType kInt = ScalarType::Int;
+constexpr ScalarType kBool = ScalarType::Bool;
+constexpr ScalarType kHalf = ScalarType::Half;
+
+class Tensor;
+namespace indexing {
+struct TensorIndex {
+  TensorIndex(int64_t);
+  TensorIndex(int);
+  TensorIndex(const Tensor &);
+  TensorIndex(c10::nullopt_t);
+};
+struct Slice {
+  Slice();
+};
+} // namespace indexing
+
+class TensorBase {
+public:
+  template <typename T> T item() const;
+  template <typename T> T *data_ptr() const;
+  int64_t size(int64_t dim) const;
+  int64_t dim() const;
+  int64_t numel() const;
+  bool defined() const;
+  bool is_cuda() const;
+  bool is_pinned() const;
+  Device device() const;
+  const TensorBase &fill_(const Scalar &) const;
+};
+
+class Tensor : public TensorBase {
+public:
+  Tensor();
+  Tensor(const Tensor &);
+  Tensor &operator=(const Tensor &);
+  using TensorBase::item;
+  Scalar item() const;
+  bool is_nonzero() const;
+  bool equal(const Tensor &other) const;
+  bool allclose(const Tensor &other, double rtol = 1e-05, double atol = 1e-08) const;
+  Tensor operator[](int64_t index) const;
+  Tensor operator[](const Tensor &index) const;
+  Tensor cpu() const;
+  Tensor cuda() const;
+  Tensor to(TensorOptions options = {}, bool non_blocking = false, bool copy = false,
+            optional<MemoryFormat> memory_format = nullopt) const;
+  Tensor to(optional<ScalarType> dtype, optional<Layout> layout, optional<Device> device,
+            optional<bool> pin_memory, bool non_blocking, bool copy,
+            optional<MemoryFormat> memory_format) const;
+  Tensor to(Device device, ScalarType dtype, bool non_blocking = false, bool copy = false,
+            optional<MemoryFormat> memory_format = nullopt) const;
+  Tensor to(ScalarType dtype, bool non_blocking = false, bool copy = false,
+            optional<MemoryFormat> memory_format = nullopt) const;
+  Tensor to(const Tensor &other, bool non_blocking = false, bool copy = false,
+            optional<MemoryFormat> memory_format = nullopt) const;
+  Tensor pin_memory(optional<Device> device = nullopt) const;
+  Tensor detach() const;
+  Tensor clone() const;
+  Tensor contiguous() const;
+  Tensor sum() const;
+  Tensor mean() const;
+  Tensor max() const;
+  Tensor argmax(optional<int64_t> dim = nullopt, bool keepdim = false) const;
+  Tensor eq(const Tensor &other) const;
+  Tensor gt(const Scalar &other) const;
+  Tensor view(IntArrayRef size) const;
+  Tensor reshape(IntArrayRef shape) const;
+  Tensor nonzero() const;
+  std::vector<Tensor> nonzero_numpy() const;
+  Tensor argwhere() const;
+  Tensor masked_select(const Tensor &mask) const;
+  Tensor masked_fill(const Tensor &mask, const Scalar &value) const;
+  Tensor index(ArrayRef<indexing::TensorIndex> indices) const;
+  Tensor index(std::initializer_list<indexing::TensorIndex> indices) const;
+  Tensor &index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor &rhs);
+  Tensor &index_put_(std::initializer_list<indexing::TensorIndex> indices, const Scalar &v);
+  Tensor &add_(const Tensor &other, const Scalar &alpha = 1);
+  Tensor &zero_();
+  Tensor &mul_(const Scalar &other);
+  void backward(const Tensor &gradient = {}, optional<bool> retain_graph = nullopt,
+                bool create_graph = false) const;
+  Tensor &grad();
+  Tensor set_requires_grad(bool requires_grad);
+  Tensor operator+(const Tensor &) const;
+  Tensor operator-(const Tensor &) const;
+  Tensor operator*(const Tensor &) const;
+  Tensor operator/(const Tensor &) const;
+  Tensor operator>(const Scalar &) const;
+  Tensor operator<(const Scalar &) const;
+  Tensor operator==(const Scalar &) const;
+  Tensor operator!=(const Scalar &) const;
+  Tensor operator~() const;
+  Tensor operator&(const Tensor &) const;
+  Tensor &operator+=(const Tensor &);
+  Tensor &operator+=(const Scalar &);
+};
+
+std::ostream &operator<<(std::ostream &out, const Tensor &t);
+void print(const Tensor &t, int64_t linesize = 80);
+void print(std::ostream &stream, const Tensor &t, int64_t linesize = 80);
+
+Tensor zeros(IntArrayRef size, TensorOptions options = {});
+Tensor ones(IntArrayRef size, TensorOptions options = {});
+Tensor empty(IntArrayRef size, TensorOptions options = {},
+             optional<MemoryFormat> memory_format = nullopt);
+Tensor full(IntArrayRef size, const Scalar &fill_value, TensorOptions options = {});
+Tensor rand(IntArrayRef size, TensorOptions options = {});
+Tensor randn(IntArrayRef size, TensorOptions options = {});
+Tensor randint(int64_t high, IntArrayRef size, TensorOptions options = {});
+Tensor arange(const Scalar &end, TensorOptions options = {});
+Tensor arange(const Scalar &start, const Scalar &end, TensorOptions options = {});
+Tensor eye(int64_t n, TensorOptions options = {});
+Tensor linspace(const Scalar &start, const Scalar &end, int64_t steps,
+                TensorOptions options = {});
+Tensor from_blob(void *data, IntArrayRef sizes, const TensorOptions &options = {});
+Tensor nonzero(const Tensor &self);
+Tensor masked_select(const Tensor &self, const Tensor &mask);
+std::tuple<Tensor, Tensor> _unique(const Tensor &self, bool sorted = true,
+                                   bool return_inverse = false);
+std::tuple<Tensor, Tensor, Tensor> unique_consecutive(const Tensor &self,
+                                                      bool return_inverse = false,
+                                                      bool return_counts = false);
+std::tuple<Tensor, Tensor, Tensor> unique_dim(const Tensor &self, int64_t dim,
+                                              bool sorted = true);
+std::vector<Tensor> where(const Tensor &condition);
+Tensor where(const Tensor &condition, const Tensor &self, const Tensor &other);
+Tensor argwhere(const Tensor &self);
+bool equal(const Tensor &self, const Tensor &other);
+bool allclose(const Tensor &self, const Tensor &other, double rtol = 1e-05,
+              double atol = 1e-08);
+Tensor _local_scalar_dense(const Tensor &self);
+Tensor nll_loss(const Tensor &self, const Tensor &target);
+Tensor mse_loss(const Tensor &self, const Tensor &target);
+Tensor cross_entropy_loss(const Tensor &self, const Tensor &target);
+Tensor relu(const Tensor &self);
+Tensor log_softmax(const Tensor &self, int64_t dim);
+Tensor cat(ArrayRef<Tensor> tensors, int64_t dim = 0);
+Tensor stack(ArrayRef<Tensor> tensors, int64_t dim = 0);
+namespace cuda {
+c10::cuda::CUDAStream getCurrentCUDAStream(int8_t device_index = -1);
+} // namespace cuda
+} // namespace at
+
+namespace torch {
+using at::Device;
+using at::DeviceType;
+using at::kBool;
+using at::kCPU;
+using at::kCUDA;
+using at::kDouble;
+using at::kFloat;
+using at::kHalf;
+using at::kInt;
+using at::kLong;
+using at::Scalar;
+using at::ScalarType;
+using at::Tensor;
+using at::TensorOptions;
+using c10::kMPS;
+using at::allclose;
+using at::argwhere;
+using at::cat;
+using at::equal;
+using at::log_softmax;
+using at::masked_select;
+using at::mse_loss;
+using at::nll_loss;
+using at::nonzero;
+using at::print;
+using at::relu;
+using at::stack;
+using at::unique_consecutive;
+using at::unique_dim;
+using at::where;
+using at::cross_entropy_loss;
+using at::_unique;
+using at::operator<<;
+
+// torch:: factories are the autograd-aware ones, with a TensorOptions last.
+Tensor zeros(at::IntArrayRef size, const TensorOptions &options = {});
+Tensor ones(at::IntArrayRef size, const TensorOptions &options = {});
+Tensor empty(at::IntArrayRef size, const TensorOptions &options = {},
+             at::optional<at::MemoryFormat> memory_format = at::nullopt);
+Tensor full(at::IntArrayRef size, const Scalar &fill_value, const TensorOptions &options = {});
+Tensor rand(at::IntArrayRef size, const TensorOptions &options = {});
+Tensor randn(at::IntArrayRef size, const TensorOptions &options = {});
+Tensor randint(int64_t high, at::IntArrayRef size, const TensorOptions &options = {});
+Tensor arange(const Scalar &end, const TensorOptions &options = {});
+Tensor arange(const Scalar &start, const Scalar &end, const TensorOptions &options = {});
+Tensor eye(int64_t n, const TensorOptions &options = {});
+Tensor linspace(const Scalar &start, const Scalar &end, int64_t steps,
+                const TensorOptions &options = {});
+Tensor tensor(at::ArrayRef<float> values, const TensorOptions &options = {});
+Tensor tensor(at::ArrayRef<double> values, const TensorOptions &options = {});
+Tensor tensor(at::ArrayRef<int64_t> values, const TensorOptions &options = {});
+Tensor from_blob(void *data, at::IntArrayRef sizes, const TensorOptions &options = {});
+
+inline TensorOptions dtype(ScalarType t) { return TensorOptions(t); }
+inline TensorOptions device(Device d) { return TensorOptions(d); }
+TensorOptions requires_grad(bool requires_grad = true);
+
+namespace indexing = at::indexing;
+
+struct NoGradGuard {
+  NoGradGuard();
+  ~NoGradGuard();
+};
+
+namespace autograd {
+void backward(const std::vector<Tensor> &tensors, const std::vector<Tensor> &grad_tensors = {},
+              at::optional<bool> retain_graph = at::nullopt, bool create_graph = false);
+std::vector<Tensor> grad(const std::vector<Tensor> &outputs, const std::vector<Tensor> &inputs);
+} // namespace autograd
+
+namespace cuda {
+bool is_available();
+int64_t device_count();
+void synchronize(int64_t device_index = -1);
+} // namespace cuda
+
+namespace nn {
+class Module {
+public:
+  virtual ~Module();
+  std::vector<Tensor> parameters(bool recurse = true) const;
+  void train(bool on = true);
+  void eval();
+  bool is_training() const;
+  void to(Device device, bool non_blocking = false);
+  void zero_grad(bool set_to_none = true);
+  template <typename ModuleType>
+  std::shared_ptr<ModuleType> register_module(std::string name, std::shared_ptr<ModuleType> module);
+};
+template <typename Contained> class ModuleHolder {
+public:
+  ModuleHolder();
+  template <typename... Args> explicit ModuleHolder(Args &&...args);
+  Contained *operator->();
+  const Contained *operator->() const;
+  template <typename... Args> Tensor operator()(Args &&...args);
+  Contained *get();
+};
+class LinearImpl : public Module {
+public:
+  LinearImpl(int64_t in, int64_t out);
+  Tensor forward(const Tensor &input);
+};
+class Linear : public ModuleHolder<LinearImpl> {
+public:
+  using ModuleHolder<LinearImpl>::ModuleHolder;
+};
+class Conv2dImpl : public Module {
+public:
+  Conv2dImpl(int64_t in, int64_t out, int64_t kernel);
+  Tensor forward(const Tensor &input);
+};
+class Conv2d : public ModuleHolder<Conv2dImpl> {
+public:
+  using ModuleHolder<Conv2dImpl>::ModuleHolder;
+};
+namespace functional {
+Tensor relu(const Tensor &input);
+Tensor dropout(const Tensor &input);
+} // namespace functional
+namespace utils {
+double clip_grad_norm_(const std::vector<Tensor> &parameters, double max_norm,
+                       double norm_type = 2.0);
+} // namespace utils
+} // namespace nn
+
+namespace optim {
+class OptimizerOptions {};
+class Optimizer {
+public:
+  virtual ~Optimizer();
+  virtual Tensor step();
+  void zero_grad(bool set_to_none = true);
+};
+struct SGDOptions {
+  SGDOptions(double lr);
+  SGDOptions &momentum(double);
+};
+class SGD : public Optimizer {
+public:
+  SGD(const std::vector<Tensor> &params, SGDOptions defaults);
+  Tensor step() override;
+};
+struct AdamOptions {
+  AdamOptions(double lr = 1e-3);
+};
+class Adam : public Optimizer {
+public:
+  Adam(const std::vector<Tensor> &params, AdamOptions defaults);
+  Tensor step() override;
+};
+class LRScheduler {
+public:
+  LRScheduler(Optimizer &optimizer);
+  void step();
+};
+class StepLR : public LRScheduler {
+public:
+  StepLR(Optimizer &optimizer, unsigned step_size, double gamma = 0.1);
+};
+} // namespace optim
+
+namespace data {
+template <typename Data = Tensor, typename Target = Tensor> struct Example {
+  Data data;
+  Target target;
+};
+namespace samplers {
+class SequentialSampler {};
+class RandomSampler {};
+} // namespace samplers
+struct DataLoaderOptions {
+  DataLoaderOptions();
+  DataLoaderOptions(size_t batch_size);
+  DataLoaderOptions &batch_size(size_t);
+  DataLoaderOptions &workers(size_t);
+};
+template <typename Batch> class DataLoaderBase {
+public:
+  struct Iterator {
+    Batch &operator*();
+    Iterator &operator++();
+    bool operator!=(const Iterator &) const;
+  };
+  Iterator begin();
+  Iterator end();
+};
+template <typename Dataset, typename Sampler = samplers::RandomSampler>
+class StatelessDataLoader : public DataLoaderBase<Example<>> {};
+template <typename Dataset, typename Sampler = samplers::RandomSampler>
+std::unique_ptr<StatelessDataLoader<Dataset, Sampler>>
+make_data_loader(Dataset dataset, DataLoaderOptions options = DataLoaderOptions());
+namespace datasets {
+class MNIST {
+public:
+  MNIST(const std::string &root);
+  template <typename T> MNIST map(T transform) &&;
+  size_t size() const;
+};
+} // namespace datasets
+} // namespace data
+
+template <typename T> void save(const T &value, const std::string &path);
+void manual_seed(uint64_t seed);
+} // namespace torch
