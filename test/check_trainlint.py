@@ -10,6 +10,9 @@ rewrites with the CHECK lines in the file.
   CHECK-FIXES must come out of --fix unchanged: a check offers no fix-it that
   its test does not show.
 - Notes are never applied (clang-tidy applies them only with --fix-notes).
+- --check-prefix=PREFIX reads the messages from PREFIX lines instead, so that
+  one file can hold several runs (other --checks or --config); a run whose
+  prefix has no lines in the file must report nothing.
 
 The CHECK lines are blanked in the copy that is analyzed, so that the fixed
 file cannot match its own expectations.
@@ -53,11 +56,18 @@ def main():
     parser.add_argument("--filecheck", required=True)
     parser.add_argument("--checks", help="the --checks globs (default: -*,CHECK)")
     parser.add_argument("--config", help="a --config string for clang-tidy")
+    parser.add_argument("--check-prefix", default="CHECK-MESSAGES",
+                        help="the FileCheck prefix of the expected messages "
+                             "(must start with CHECK-; default: CHECK-MESSAGES)")
     parser.add_argument("--cuda", action="store_true",
                         help="parse as CUDA host code (kernel launches)")
     parser.add_argument("--base-flags", default="",
                         help="flags every test gets (the mock include paths)")
     args = parser.parse_args(argv)
+    if not args.check_prefix.startswith("CHECK-"):
+        sys.stdout.write("--check-prefix must start with CHECK- so that its "
+                         "lines are blanked in the analyzed copy\n")
+        sys.exit(1)
 
     with open(args.input) as f:
         original = f.read()
@@ -89,10 +99,11 @@ def main():
     sys.stdout.write(output)
     sys.stdout.write("\n------------------------------------------------------------------\n")
 
-    has_messages = "CHECK-MESSAGES" in original
+    has_messages = re.search(re.escape(args.check_prefix) + r"(-[A-Z]+)?:",
+                             original) is not None
     has_fixes = "CHECK-FIXES" in original
     if has_messages:
-        filecheck(args, "CHECK-MESSAGES", args.input, output,
+        filecheck(args, args.check_prefix, args.input, output,
                   ["--implicit-check-not={{warning|error}}:"])
     elif re.search(r"(warning|error):", output):
         sys.stdout.write("unexpected diagnostics in a test without CHECK-MESSAGES\n")

@@ -117,17 +117,19 @@ bool isAcceleratorEvidence(const Stmt *S) {
   if (const auto *Construct = dyn_cast<CXXConstructExpr>(S)) {
     const CXXRecordDecl *RD = Construct->getConstructor()->getParent();
     if (RD->getQualifiedNameAsString() != "c10::Device" ||
-        Construct->getNumArgs() == 0)
+        Construct->getNumArgs() == 0 ||
+        Construct->getConstructor()->isCopyOrMoveConstructor())
       return false;
-    const Expr *Arg = Construct->getArg(0)->IgnoreParenImpCasts();
+    const Expr *Arg = Construct->getArg(0)->IgnoreImplicit();
+    // Device("cuda:0") goes through a std::string.
     if (const auto *Inner = dyn_cast<CXXConstructExpr>(Arg))
-      if (Inner->getNumArgs() == 1)
-        Arg = Inner->getArg(0)->IgnoreParenImpCasts();
+      if (Inner->getNumArgs() >= 1)
+        Arg = Inner->getArg(0)->IgnoreImplicit();
     if (const auto *Lit = dyn_cast<StringLiteral>(Arg))
       return !Lit->getString().starts_with("cpu");
-    if (Arg->getType()->isEnumeralType() || isa<DeclRefExpr>(Arg))
-      return false; // a DeviceType: its own reference is evidence, or not
-    return !Arg->getType()->isIntegerType();
+    // A DeviceType names its device itself (kCUDA is evidence where it is
+    // written); a string or Device from elsewhere is chosen at run time.
+    return !Arg->getType()->isEnumeralType() && !Arg->getType()->isIntegerType();
   }
   return false;
 }
@@ -390,8 +392,9 @@ namespace {
 class FunctionCollector : public RecursiveASTVisitor<FunctionCollector> {
 public:
   FunctionCollector(const SourceManager &SM,
-                    llvm::SmallVectorImpl<const FunctionDecl *> &Out)
-      : SM(SM), Out(Out) {}
+                    llvm::SmallVectorImpl<const FunctionDecl *> &Out,
+                    llvm::SmallVectorImpl<const Expr *> &GlobalInits)
+      : SM(SM), Out(Out), GlobalInits(GlobalInits) {}
   bool shouldVisitTemplateInstantiations() const { return true; }
   bool shouldVisitLambdaBody() const { return false; }
 
@@ -409,6 +412,13 @@ public:
       Out.push_back(FD);
     return true;
   }
+  bool VisitVarDecl(VarDecl *VD) {
+    // `torch::Device device(torch::kCUDA);` at namespace scope.
+    if (VD->hasGlobalStorage() && !VD->isLocalVarDecl() && VD->getInit() &&
+        !VD->isTemplated())
+      GlobalInits.push_back(VD->getInit());
+    return true;
+  }
   // Bodies are scanned separately; nothing to find inside them here but
   // local classes, which are rare in training code.
   bool TraverseStmt(Stmt *) { return true; }
@@ -416,13 +426,18 @@ public:
 private:
   const SourceManager &SM;
   llvm::SmallVectorImpl<const FunctionDecl *> &Out;
+  llvm::SmallVectorImpl<const Expr *> &GlobalInits;
 };
 } // namespace
 
 void HotPathModel::Impl::collectFunctions() {
   llvm::SmallVector<const FunctionDecl *, 64> Defs;
-  FunctionCollector(Ctx.getSourceManager(), Defs)
+  llvm::SmallVector<const Expr *, 16> GlobalInits;
+  FunctionCollector(Ctx.getSourceManager(), Defs, GlobalInits)
       .TraverseDecl(Ctx.getTranslationUnitDecl());
+  FunctionFacts Globals;
+  for (const Expr *Init : GlobalInits)
+    BodyScanner(Globals, Accelerator).scan(Init, nullptr);
   for (const FunctionDecl *FD : Defs) {
     FunctionFacts &Facts = Functions[FD->getCanonicalDecl()];
     if (Facts.Def)

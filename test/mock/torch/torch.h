@@ -83,6 +83,7 @@ public:
 class Event {
 public:
   void synchronize() const;
+  double elapsedTime(const Event &event) const;
 };
 
 namespace cuda {
@@ -181,6 +182,12 @@ public:
   Tensor argmax(optional<int64_t> dim = nullopt, bool keepdim = false) const;
   Tensor eq(const Tensor &other) const;
   Tensor gt(const Scalar &other) const;
+  Tensor lt(const Scalar &other) const;
+  Tensor ne(const Scalar &other) const;
+  Tensor logical_and(const Tensor &other) const;
+  Tensor logical_not() const;
+  Tensor isnan() const;
+  Tensor isinf() const;
   Tensor view(IntArrayRef size) const;
   Tensor reshape(IntArrayRef shape) const;
   Tensor nonzero() const;
@@ -209,6 +216,9 @@ public:
   Tensor operator!=(const Scalar &) const;
   Tensor operator~() const;
   Tensor operator&(const Tensor &) const;
+  Tensor operator|(const Tensor &) const;
+  Tensor operator>=(const Scalar &) const;
+  Tensor operator<=(const Scalar &) const;
   Tensor &operator+=(const Tensor &);
   Tensor &operator+=(const Scalar &);
 };
@@ -243,6 +253,7 @@ std::tuple<Tensor, Tensor, Tensor> unique_dim(const Tensor &self, int64_t dim,
 std::vector<Tensor> where(const Tensor &condition);
 Tensor where(const Tensor &condition, const Tensor &self, const Tensor &other);
 Tensor argwhere(const Tensor &self);
+Tensor logical_or(const Tensor &self, const Tensor &other);
 bool equal(const Tensor &self, const Tensor &other);
 bool allclose(const Tensor &self, const Tensor &other, double rtol = 1e-05,
               double atol = 1e-08);
@@ -255,7 +266,19 @@ Tensor log_softmax(const Tensor &self, int64_t dim);
 Tensor cat(ArrayRef<Tensor> tensors, int64_t dim = 0);
 Tensor stack(ArrayRef<Tensor> tensors, int64_t dim = 0);
 namespace cuda {
+using c10::cuda::CUDAStream;
+using c10::cuda::device_synchronize;
 c10::cuda::CUDAStream getCurrentCUDAStream(int8_t device_index = -1);
+struct CUDAEvent {
+  CUDAEvent();
+  explicit CUDAEvent(unsigned int flags);
+  void record();
+  void record(const CUDAStream &stream);
+  void block(const CUDAStream &stream);
+  bool query() const;
+  float elapsed_time(const CUDAEvent &other) const;
+  void synchronize() const;
+};
 } // namespace cuda
 } // namespace at
 
@@ -277,6 +300,7 @@ using at::TensorOptions;
 using c10::kMPS;
 using at::allclose;
 using at::argwhere;
+using at::logical_or;
 using at::cat;
 using at::equal;
 using at::log_softmax;

@@ -1,0 +1,313 @@
+// The hot-path model: which loops are step loops, what is reached from them,
+// and which code a step-counter condition makes rare.
+
+#include "model/HotPath.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/ASTMatchers/ASTMatchers.h"
+#include "clang/Tooling/Tooling.h"
+#include "gtest/gtest.h"
+#include <map>
+
+using namespace clang;
+using namespace clang::ast_matchers;
+using namespace trainlint;
+
+namespace {
+
+/// Parses \p Code (after the mock libtorch and CUDA headers) and gives access
+/// to calls by callee name.
+class Parsed {
+public:
+  explicit Parsed(const std::string &Code, bool Cuda = false) {
+    std::vector<std::string> Args = {"-std=c++17", "-I" TRAINLINT_MOCK_DIR,
+                                     "-I" TRAINLINT_MOCK_DIR "/cuda",
+                                     "-resource-dir=" TRAINLINT_CLANG_RESOURCE_DIR};
+    std::string File = "input.cpp";
+    if (Cuda) {
+      Args.insert(Args.end(), {"-xcuda", "--cuda-host-only", "-nocudainc",
+                               "-nocudalib", "--no-cuda-version-check"});
+      File = "input.cu";
+    }
+    AST = tooling::buildASTFromCodeWithArgs(
+        "#include <torch/torch.h>\n#include <cuda_runtime.h>\n" + Code, Args,
+        File);
+  }
+
+  ASTContext &context() { return AST->getASTContext(); }
+  const HotPathModel &model() { return HotPathModel::get(context()); }
+
+  /// The calls, in source order, of a function or method named \p Name;
+  /// a template's pattern and its instantiations share one place.
+  std::vector<std::vector<const CallExpr *>> callsByPlace(llvm::StringRef Name) {
+    auto Matches =
+        match(callExpr(callee(functionDecl(hasName(Name)))).bind("c"),
+              context());
+    std::map<unsigned, std::vector<const CallExpr *>> ByOffset;
+    for (const auto &M : Matches) {
+      const auto *Call = M.getNodeAs<CallExpr>("c");
+      ByOffset[context().getSourceManager().getFileOffset(
+                   Call->getBeginLoc())]
+          .push_back(Call);
+    }
+    std::vector<std::vector<const CallExpr *>> Places;
+    for (auto &Entry : ByOffset)
+      Places.push_back(std::move(Entry.second));
+    return Places;
+  }
+
+  /// How the \p Nth call of \p Name is classified (the best of a template's
+  /// copies, as the checks see each of them).
+  std::optional<HotContext> classify(llvm::StringRef Name, unsigned Nth = 0) {
+    auto Places = callsByPlace(Name);
+    EXPECT_LT(Nth, Places.size()) << "no call " << Nth << " of " << Name.str();
+    if (Nth >= Places.size())
+      return std::nullopt;
+    for (const CallExpr *Call : Places[Nth])
+      if (auto Hot = model().classify(*Call))
+        return Hot;
+    return std::nullopt;
+  }
+
+  unsigned lineOf(const Stmt *S) {
+    return context().getSourceManager().getPresumedLineNumber(S->getBeginLoc()) -
+           2; // the two #include lines: lines of the code given
+  }
+
+private:
+  std::unique_ptr<ASTUnit> AST;
+};
+
+const char *const Preamble = R"cpp(
+void probe();
+void probe2();
+torch::Device device(torch::cuda::is_available() ? torch::kCUDA : torch::kCPU);
+)cpp";
+
+TEST(HotPathTest, LoopWithBackwardIsATrainingLoop) {
+  Parsed P(std::string(Preamble) + R"cpp(
+void f(torch::Tensor x, torch::optim::SGD &opt) {
+  probe();
+  for (int i = 0; i < 10; ++i) {
+    x.backward();
+    probe();
+  }
+  probe();
+})cpp");
+  EXPECT_FALSE(P.classify("probe", 0)) << "before the loop";
+  auto Hot = P.classify("probe", 1);
+  ASSERT_TRUE(Hot);
+  EXPECT_EQ(Hot->Kind, LoopKind::Training);
+  EXPECT_TRUE(isa<ForStmt>(Hot->Loop));
+  EXPECT_TRUE(Hot->CallChain.empty());
+  EXPECT_FALSE(Hot->isGated());
+  EXPECT_FALSE(P.classify("probe", 2)) << "after the loop";
+}
+
+TEST(HotPathTest, OptimizerStepMakesATrainingLoopButASchedulerDoesNot) {
+  Parsed P(std::string(Preamble) + R"cpp(
+void f(torch::optim::Adam &opt, torch::optim::StepLR &sched) {
+  while (true) { opt.step(); probe(); }
+  do { sched.step(); probe2(); } while (true);
+})cpp");
+  auto Hot = P.classify("probe");
+  ASSERT_TRUE(Hot);
+  EXPECT_EQ(Hot->Kind, LoopKind::Training);
+  EXPECT_TRUE(isa<WhileStmt>(Hot->Loop));
+  EXPECT_FALSE(P.classify("probe2")) << "an LR scheduler's step is no training step";
+}
+
+TEST(HotPathTest, ForwardWithoutBackwardIsAnEvaluationLoop) {
+  Parsed P(std::string(Preamble) + R"cpp(
+void f(torch::nn::Linear &model, std::vector<torch::Tensor> xs) {
+  for (auto &x : xs) { model->forward(x); probe(); }
+  for (auto &x : xs) { model(x); probe(); }
+})cpp");
+  auto First = P.classify("probe", 0);
+  ASSERT_TRUE(First);
+  EXPECT_EQ(First->Kind, LoopKind::Evaluation);
+  auto Second = P.classify("probe", 1);
+  ASSERT_TRUE(Second) << "calling a module runs its forward";
+  EXPECT_EQ(Second->Kind, LoopKind::Evaluation);
+}
+
+TEST(HotPathTest, DataLoaderLoopIsHotAndItsRangeIsNot) {
+  Parsed P(std::string(Preamble) + R"cpp(
+template <typename Loader> void f(Loader &loader) {
+  for (auto &batch : loader) { probe(); }
+}
+void g() {
+  auto loader = torch::data::make_data_loader(torch::data::datasets::MNIST("d"));
+  f(*loader);
+})cpp");
+  auto Hot = P.classify("probe");
+  ASSERT_TRUE(Hot) << "the instantiation iterates a data loader";
+  EXPECT_EQ(Hot->Kind, LoopKind::Evaluation);
+}
+
+TEST(HotPathTest, KernelLaunchLoopIsACudaStepLoop) {
+  Parsed P(std::string(Preamble) + R"cpp(
+__global__ void kernel(float *x);
+void f(float *x) {
+  for (int i = 0; i < 4; ++i) cudaMalloc((void **)&x, 4);
+  for (int i = 0; i < 100; ++i) {
+    kernel<<<1, 32>>>(x);
+    cudaDeviceSynchronize();
+  }
+})cpp",
+           /*Cuda=*/true);
+  EXPECT_FALSE(P.classify("cudaMalloc")) << "a setup loop launches nothing";
+  auto Hot = P.classify("cudaDeviceSynchronize");
+  ASSERT_TRUE(Hot);
+  EXPECT_EQ(Hot->Kind, LoopKind::CudaStep);
+}
+
+TEST(HotPathTest, NestedLoopsInAStepLoopAreHotButEpochCodeIsNot) {
+  Parsed P(std::string(Preamble) + R"cpp(
+void f(torch::Tensor x) {
+  for (int epoch = 0; epoch < 3; ++epoch) {
+    probe2();
+    for (int step = 0; step < 100; ++step) {
+      for (int k = 0; k < 4; ++k) probe();
+      x.backward();
+    }
+  }
+})cpp");
+  auto Inner = P.classify("probe");
+  ASSERT_TRUE(Inner);
+  EXPECT_EQ(P.lineOf(Inner->Loop), 9u) << "the step loop is the context";
+  EXPECT_FALSE(P.classify("probe2")) << "once per epoch";
+}
+
+TEST(HotPathTest, FunctionsCalledFromTheLoopAreHotWithTheirChain) {
+  Parsed P(std::string(Preamble) + R"cpp(
+void leaf() { probe(); }
+void middle() { leaf(); }
+void deep4() { probe2(); }
+void deep3() { deep4(); }
+void deep2() { deep3(); }
+void deep1() { deep2(); }
+void f(torch::Tensor x) {
+  for (int step = 0; step < 100; ++step) {
+    middle();
+    deep1();
+    x.backward();
+  }
+})cpp");
+  auto Hot = P.classify("probe");
+  ASSERT_TRUE(Hot);
+  ASSERT_EQ(Hot->CallChain.size(), 2u);
+  EXPECT_EQ(P.lineOf(Hot->CallChain[0]), 14u);
+  EXPECT_EQ(P.lineOf(Hot->CallChain[1]), 7u);
+  EXPECT_FALSE(P.classify("probe2"))
+      << "more than " << HotPathModel::MaxCallDepth << " calls deep";
+}
+
+TEST(HotPathTest, BackwardInAHelperMakesTheCallingLoopAStepLoop) {
+  Parsed P(std::string(Preamble) + R"cpp(
+void trainStep(torch::Tensor x) { x.backward(); }
+void f(torch::Tensor x) {
+  for (int step = 0; step < 100; ++step) { trainStep(x); probe(); }
+})cpp");
+  auto Hot = P.classify("probe");
+  ASSERT_TRUE(Hot);
+  EXPECT_EQ(Hot->Kind, LoopKind::Training);
+}
+
+TEST(HotPathTest, RecursionEnds) {
+  Parsed P(std::string(Preamble) + R"cpp(
+void a(int n);
+void b(int n) { a(n - 1); probe(); }
+void a(int n) { if (n) b(n); }
+void f(torch::Tensor x) {
+  for (int step = 0; step < 100; ++step) { a(3); x.backward(); }
+})cpp");
+  auto Hot = P.classify("probe");
+  ASSERT_TRUE(Hot);
+  EXPECT_EQ(Hot->CallChain.size(), 2u);
+}
+
+TEST(HotPathTest, StepCounterConditionsGate) {
+  Parsed P(std::string(Preamble) + R"cpp(
+void f(torch::Tensor x, int logEvery) {
+  int batch = 0;
+  for (int step = 0; step < 1000; ++step) {
+    x.backward();
+    if (step % 100 == 0) probe();          // 0: gated
+    if (step == 0) probe();                // 1: gated
+    if (step < 5) probe();                 // 2: warm-up, gated
+    if (!(step % 10)) probe();             // 3: gated
+    if (batch++ % logEvery == 0) probe();  // 4: gated, counter incremented here
+    if (step > 5) probe();                 // 5: almost always: hot
+    if (step % 100 != 0) probe();          // 6: almost always: hot
+    if (step % 100 == 0) {} else probe();  // 7: else branch: hot
+    if (x.defined()) probe();              // 8: not about the counter: hot
+    if (step % 2 == 0 && x.defined()) probe(); // 9: gated
+  }
+})cpp");
+  for (unsigned I : {0u, 1u, 2u, 3u, 4u, 9u}) {
+    auto Hot = P.classify("probe", I);
+    ASSERT_TRUE(Hot) << I;
+    EXPECT_TRUE(Hot->isGated()) << I;
+  }
+  for (unsigned I : {5u, 6u, 7u, 8u}) {
+    auto Hot = P.classify("probe", I);
+    ASSERT_TRUE(Hot) << I;
+    EXPECT_FALSE(Hot->isGated()) << I;
+  }
+}
+
+TEST(HotPathTest, GatedCallSitesAndCounterParametersGateTheCallee) {
+  Parsed P(std::string(Preamble) + R"cpp(
+void rare() { probe(); }
+void logEvery(int step) { if (step % 50 == 0) probe2(); }
+void f(torch::Tensor x) {
+  for (int step = 0; step < 1000; ++step) {
+    x.backward();
+    if (step % 100 == 0) rare();
+    logEvery(step);
+  }
+})cpp");
+  auto Rare = P.classify("probe");
+  ASSERT_TRUE(Rare);
+  EXPECT_TRUE(Rare->isGated());
+  auto Param = P.classify("probe2");
+  ASSERT_TRUE(Param);
+  EXPECT_TRUE(Param->isGated());
+}
+
+TEST(HotPathTest, LambdaBodiesBelongToTheirLoop) {
+  Parsed P(std::string(Preamble) + R"cpp(
+void f(torch::Tensor x, torch::optim::SGD &opt) {
+  for (int step = 0; step < 10; ++step) {
+    auto closure = [&] { probe(); return x; };
+    closure();
+    opt.step();
+  }
+})cpp");
+  EXPECT_TRUE(P.classify("probe"));
+}
+
+TEST(HotPathTest, AcceleratorEvidence) {
+  EXPECT_TRUE(Parsed(std::string(Preamble) + "void f() {}").model().mayUseAccelerator());
+  EXPECT_FALSE(Parsed(R"cpp(
+torch::Device device(torch::kCPU);
+void f(torch::Tensor x) { for (int i = 0; i < 3; ++i) x.backward(); })cpp")
+                   .model()
+                   .mayUseAccelerator());
+  EXPECT_TRUE(Parsed(R"cpp(
+void f(const char *name) { torch::Device device(name); })cpp")
+                  .model()
+                  .mayUseAccelerator())
+      << "a device named at run time may be an accelerator";
+  EXPECT_TRUE(Parsed(R"cpp(
+void f(torch::Tensor x) { auto y = x.cuda(); })cpp")
+                  .model()
+                  .mayUseAccelerator());
+  EXPECT_FALSE(Parsed(R"cpp(
+void g(torch::Device d);
+void f() { torch::Device device("cpu"); g(device); torch::Device copy = device; })cpp")
+                   .model()
+                   .mayUseAccelerator());
+}
+
+} // namespace
