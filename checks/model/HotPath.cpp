@@ -5,7 +5,6 @@
 #include "clang/AST/ASTLambda.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
-#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
 #include "llvm/ADT/STLExtras.h"
@@ -31,6 +30,16 @@ constexpr unsigned TrainingSignals = BackwardSignal | StepSignal;
 
 bool isLoop(const Stmt *S) {
   return isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S);
+}
+
+/// `do ... while (0)` or `while (false)`: the body runs once.
+bool runsOnce(const DoStmt *Do) {
+  const Expr *Cond = Do->getCond()->IgnoreParenImpCasts();
+  if (const auto *Int = dyn_cast<IntegerLiteral>(Cond))
+    return Int->getValue().isZero();
+  if (const auto *Bool = dyn_cast<CXXBoolLiteralExpr>(Cond))
+    return !Bool->getValue();
+  return false;
 }
 
 unsigned signalOf(const CallExpr *Call) {
@@ -152,15 +161,23 @@ struct FunctionFacts {
   llvm::SmallPtrSet<const Stmt *, 2> LoaderLoops;
 };
 
-/// Walks one function body, recording loops, calls and signals.
+/// The parent of every statement in the user's function bodies. Clang's own
+/// parent map (ASTContext::getParents) covers the whole translation unit,
+/// system headers included, and building it costs a sixth of a libtorch
+/// parse; this one covers only the code the model scans.
+using ParentMap = llvm::DenseMap<const Stmt *, const Stmt *>;
+
+/// Walks one function body, recording loops, calls, signals and parents.
 class BodyScanner {
 public:
-  BodyScanner(FunctionFacts &Facts, bool &Accelerator)
-      : Facts(Facts), Accelerator(Accelerator) {}
+  BodyScanner(FunctionFacts &Facts, bool &Accelerator, ParentMap &Parents)
+      : Facts(Facts), Accelerator(Accelerator), Parents(Parents) {}
 
-  void scan(const Stmt *S, const Stmt *Loop) {
+  void scan(const Stmt *S, const Stmt *Loop, const Stmt *Parent = nullptr) {
     if (!S)
       return;
+    if (Parent)
+      Parents.try_emplace(S, Parent);
     if (!Accelerator && isAcceleratorEvidence(S))
       Accelerator = true;
     if (const auto *Call = dyn_cast<CallExpr>(S)) {
@@ -171,38 +188,45 @@ public:
     }
     if (const auto *Range = dyn_cast<CXXForRangeStmt>(S)) {
       // The range and its iterators are evaluated once, before the loop.
-      scan(Range->getInit(), Loop);
-      scan(Range->getRangeInit(), Loop);
+      scan(Range->getInit(), Loop, S);
+      scan(Range->getRangeInit(), Loop, S);
       enterLoop(S, Loop);
       if (isDataLoaderType(Range->getRangeInit()->getType()))
         Facts.LoaderLoops.insert(S);
-      scan(Range->getBody(), S);
+      scan(Range->getBody(), S, S);
       return;
     }
     if (const auto *For = dyn_cast<ForStmt>(S)) {
-      scan(For->getInit(), Loop);
+      scan(For->getInit(), Loop, S);
       enterLoop(S, Loop);
-      scan(For->getCond(), S);
-      scan(For->getInc(), S);
-      scan(For->getBody(), S);
+      scan(For->getCond(), S, S);
+      scan(For->getInc(), S, S);
+      scan(For->getBody(), S, S);
+      return;
+    }
+    if (const auto *Do = dyn_cast<DoStmt>(S); Do && runsOnce(Do)) {
+      // `do { ... } while (0)`, the body of a statement-like macro
+      // (CUDA_CHECK), is a block, not a loop.
+      for (const Stmt *Child : S->children())
+        scan(Child, Loop, S);
       return;
     }
     if (isa<WhileStmt, DoStmt>(S)) {
       enterLoop(S, Loop);
       for (const Stmt *Child : S->children())
-        scan(Child, S);
+        scan(Child, S, S);
       return;
     }
     if (const auto *Lambda = dyn_cast<LambdaExpr>(S)) {
       // A lambda's body runs where it is called; treating it as part of the
       // enclosing code covers the common `optimizer.step(closure)` shape.
       for (const Expr *Init : Lambda->capture_inits())
-        scan(Init, Loop);
-      scan(Lambda->getBody(), Loop);
+        scan(Init, Loop, S);
+      scan(Lambda->getBody(), Loop, S);
       return;
     }
     for (const Stmt *Child : S->children())
-      scan(Child, Loop);
+      scan(Child, Loop, S);
   }
 
 private:
@@ -212,6 +236,7 @@ private:
 
   FunctionFacts &Facts;
   bool &Accelerator;
+  ParentMap &Parents;
 };
 
 /// How a function is reached from a hot loop.
@@ -351,6 +376,9 @@ struct HotPathModel::Impl {
   ASTContext &Ctx;
   bool Accelerator = false;
   std::map<const FunctionDecl *, FunctionFacts> Functions;
+  ParentMap Parents;
+  /// Each scanned function body and its function.
+  llvm::DenseMap<const Stmt *, const FunctionDecl *> BodyOwner;
   /// Every loop of the user's code and the function that holds it.
   llvm::DenseMap<const Stmt *, const FunctionDecl *> LoopOwner;
   /// Step loops and their kind.
@@ -377,9 +405,7 @@ struct HotPathModel::Impl {
   const llvm::SmallPtrSet<const VarDecl *, 4> &countersOf(const Stmt *Loop) const;
   const Expr *gateBetween(const Stmt *S, const Stmt *Boundary,
                           const llvm::SmallPtrSetImpl<const VarDecl *> &Counters) const;
-  void classifyFrom(const DynTypedNode &Node, const Stmt *Child,
-                    llvm::SmallVectorImpl<const Stmt *> &Path,
-                    std::optional<HotContext> &Best, unsigned Budget) const;
+  std::optional<HotContext> classify(const Stmt &S) const;
   std::optional<HotContext>
   finish(const FunctionDecl *FD,
          llvm::ArrayRef<const Stmt *> Path) const;
@@ -437,13 +463,14 @@ void HotPathModel::Impl::collectFunctions() {
       .TraverseDecl(Ctx.getTranslationUnitDecl());
   FunctionFacts Globals;
   for (const Expr *Init : GlobalInits)
-    BodyScanner(Globals, Accelerator).scan(Init, nullptr);
+    BodyScanner(Globals, Accelerator, Parents).scan(Init, nullptr);
   for (const FunctionDecl *FD : Defs) {
     FunctionFacts &Facts = Functions[FD->getCanonicalDecl()];
     if (Facts.Def)
       continue;
     Facts.Def = FD;
-    BodyScanner(Facts, Accelerator).scan(FD->getBody(), nullptr);
+    BodyScanner(Facts, Accelerator, Parents).scan(FD->getBody(), nullptr);
+    BodyOwner[FD->getBody()] = FD;
     for (const auto &Entry : Facts.LoopParent)
       LoopOwner[Entry.first] = FD->getCanonicalDecl();
   }
@@ -645,11 +672,8 @@ const Expr *HotPathModel::Impl::gateBetween(
   if (Counters.empty())
     return nullptr;
   const Stmt *Child = S;
-  for (unsigned Guard = 0; Child && Child != Boundary && Guard < 256; ++Guard) {
-    auto Parents = Ctx.getParents(*Child);
-    if (Parents.empty())
-      return nullptr;
-    const Stmt *Parent = Parents[0].get<Stmt>();
+  for (unsigned Guard = 0; Child && Child != Boundary && Guard < 512; ++Guard) {
+    const Stmt *Parent = Parents.lookup(Child);
     if (!Parent)
       return nullptr;
     if (const auto *If = dyn_cast<IfStmt>(Parent))
@@ -700,57 +724,29 @@ HotPathModel::Impl::finish(const FunctionDecl *FD,
   return Result;
 }
 
-void HotPathModel::Impl::classifyFrom(const DynTypedNode &Node,
-                                      const Stmt *Child,
-                                      llvm::SmallVectorImpl<const Stmt *> &Path,
-                                      std::optional<HotContext> &Best,
-                                      unsigned Budget) const {
-  if (Budget == 0)
-    return;
-  if (const auto *S = Node.get<Stmt>()) {
-    // Only the body, condition and increment of a loop repeat.
-    bool Repeats = true;
-    if (const auto *Range = dyn_cast<CXXForRangeStmt>(S))
-      Repeats = Child == Range->getBody();
-    else if (const auto *For = dyn_cast<ForStmt>(S))
-      Repeats = Child != For->getInit();
-    if (isLoop(S) && !Repeats) {
-      // Skip the loop: its header runs once, where the loop itself runs.
-    } else {
-      Path.push_back(S);
-    }
-    for (const DynTypedNode &Parent : Ctx.getParents(*S))
-      classifyFrom(Parent, S, Path, Best, Budget - 1);
-    if (!(isLoop(S) && !Repeats))
-      Path.pop_back();
-    return;
+std::optional<HotContext> HotPathModel::Impl::classify(const Stmt &S) const {
+  // The statements from S up to its function's body, leaving out loops whose
+  // header (not body) S is in: a loop's header runs where the loop runs.
+  llvm::SmallVector<const Stmt *, 32> Path;
+  const Stmt *Child = nullptr;
+  for (const Stmt *Node = &S; Node; Child = Node, Node = Parents.lookup(Node)) {
+    bool InHeader = false;
+    if (const auto *Range = dyn_cast<CXXForRangeStmt>(Node))
+      InHeader = Child && Child != Range->getBody();
+    else if (const auto *For = dyn_cast<ForStmt>(Node))
+      InHeader = Child && Child == For->getInit();
+    if (!InHeader)
+      Path.push_back(Node);
+    if (Path.size() > 4096)
+      return std::nullopt;
   }
-  if (const auto *FD = Node.get<FunctionDecl>()) {
-    if (isLambdaCallOperator(FD)) {
-      // Continue to where the lambda is written.
-      for (const DynTypedNode &Parent : Ctx.getParents(*FD))
-        classifyFrom(Parent, nullptr, Path, Best, Budget - 1);
-      return;
-    }
-    if (Path.empty())
-      return;
-    auto Candidate = finish(FD, Path);
-    if (Candidate && (!Best || (Best->isGated() && !Candidate->isGated())))
-      Best = std::move(Candidate);
-    return;
-  }
-  if (const auto *RD = Node.get<CXXRecordDecl>()) {
-    if (RD->isLambda())
-      for (const DynTypedNode &Parent : Ctx.getParents(*RD))
-        classifyFrom(Parent, nullptr, Path, Best, Budget - 1);
-    return;
-  }
-  if (const auto *VD = Node.get<VarDecl>()) {
-    // An initializer: continue to the declaration statement.
-    for (const DynTypedNode &Parent : Ctx.getParents(*VD))
-      classifyFrom(Parent, nullptr, Path, Best, Budget - 1);
-    return;
-  }
+  const Stmt *Top = Child ? Child : &S;
+  for (const Stmt *Node = &S; Parents.lookup(Node); Node = Parents.lookup(Node))
+    Top = Parents.lookup(Node);
+  auto Owner = BodyOwner.find(Top);
+  if (Owner == BodyOwner.end() || Path.empty())
+    return std::nullopt; // not in a function body the model scanned
+  return finish(Owner->second, Path);
 }
 
 HotPathModel::HotPathModel(ASTContext &Ctx) : P(std::make_unique<Impl>(Ctx)) {
@@ -760,10 +756,7 @@ HotPathModel::HotPathModel(ASTContext &Ctx) : P(std::make_unique<Impl>(Ctx)) {
 HotPathModel::~HotPathModel() = default;
 
 std::optional<HotContext> HotPathModel::classify(const Stmt &S) const {
-  std::optional<HotContext> Best;
-  llvm::SmallVector<const Stmt *, 32> Path;
-  P->classifyFrom(DynTypedNode::create(S), nullptr, Path, Best, 512);
-  return Best;
+  return P->classify(S);
 }
 
 std::optional<LoopKind> HotPathModel::loopKind(const Stmt &Loop) const {

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Prints, for each real-header example, the time clang-tidy takes with every
+# trainlint check over the time `clang++ -fsyntax-only` takes with the same
+# flags: the parse is the floor, the ratio is what the checks add.
+# Target: at most 1.10.
+#
+#   benchmarks/tidy-overhead.sh [BUILD_DIR] [RUNS]
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="${1:-$root/build}"
+runs="${2:-5}"
+llvm_version="${TRAINLINT_LLVM_VERSION:-22}"
+tidy="clang-tidy-$llvm_version"
+clangxx="clang++-$llvm_version"
+plugin="$build/lib/TrainlintPlugin.so"
+flags=(-std=c++17 -D_GLIBCXX_USE_CXX11_ABI=1 -isystem /usr/include/torch/csrc/api/include)
+
+if [ ! -f "$plugin" ]; then
+  echo "tidy-overhead: no plugin at $plugin; build first" >&2
+  exit 2
+fi
+
+# The median wall time of running a command $runs times, in seconds.
+median_time() {
+  local times=()
+  for ((i = 0; i < runs; i++)); do
+    local start end
+    start=$(date +%s.%N)
+    "$@" >/dev/null 2>&1 || true
+    end=$(date +%s.%N)
+    times+=("$(echo "$end - $start" | bc -l)")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
+printf '%-36s %10s %10s %7s\n' "example" "parse (s)" "tidy (s)" "ratio"
+worst=0
+for example in "$root"/examples/*/train.cpp; do
+  parse=$(median_time "$clangxx" -fsyntax-only "${flags[@]}" "$example")
+  tidy_time=$(median_time "$tidy" --load="$plugin" --checks='-*,torch-*,cuda-*' \
+    --quiet "$example" -- "${flags[@]}")
+  ratio=$(echo "$tidy_time / $parse" | bc -l)
+  printf '%-36s %10.3f %10.3f %7.3f\n' "${example#$root/}" "$parse" "$tidy_time" "$ratio"
+  worst=$(echo "if ($ratio > $worst) $ratio else $worst" | bc -l)
+done
+printf 'worst ratio: %.3f (target: at most 1.10)\n' "$worst"
