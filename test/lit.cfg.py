@@ -42,6 +42,10 @@ if os.path.exists(os.path.join(config.cuda_include, "cuda_runtime_api.h")):
 if shutil.which("clang-tidy-14"):
     config.available_features.add("clang-tidy-14")
 
+# LLVM's test utilities (not, count, FileCheck) come first on the PATH.
+config.environment["PATH"] = os.path.dirname(config.filecheck) + os.pathsep + \
+    config.environment.get("PATH", os.environ.get("PATH", ""))
+
 # Tests run with a clean, predictable environment: no colour, C locale.
 config.environment["LC_ALL"] = "C"
 config.environment["TERM"] = "dumb"
