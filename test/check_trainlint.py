@@ -63,6 +63,9 @@ def main():
                         help="parse as CUDA host code (kernel launches)")
     parser.add_argument("--base-flags", default="",
                         help="flags every test gets (the mock include paths)")
+    parser.add_argument("--trainlint",
+                        help="the trainlint executable: when given, the test "
+                             "also runs through it, held to the same CHECK lines")
     args = parser.parse_args(argv)
     if not args.check_prefix.startswith("CHECK-"):
         sys.stdout.write("--check-prefix must start with CHECK- so that its "
@@ -117,6 +120,50 @@ def main():
         diff = run(["diff", "-u", "--label", "expected", "--label", "fixed", "-",
                     tmp_file], input=cleaned)
         sys.stdout.write("--fix changed a file that has no CHECK-FIXES:\n" + diff.stdout)
+        sys.exit(1)
+
+    if args.trainlint:
+        check_trainlint_front_end(args, original, cleaned, checks, flags, ext)
+
+
+def check_trainlint_front_end(args, original, cleaned, checks, flags, ext):
+    """Runs `trainlint check --fix` over a fresh copy of the test file and
+    holds its text output and fixed file to the same CHECK lines."""
+    tmp_file = args.tmp + ".trainlint" + ext
+    with open(tmp_file, "w") as f:
+        f.write(cleaned)
+    cmd = [args.trainlint, "check", f"--checks={checks}", "--fix",
+           "--no-progress", "--color=never"]
+    if args.config:
+        cmd.append(f"--config={args.config}")
+    cmd += [tmp_file, "--"] + flags
+    result = run(cmd)
+    output = result.stdout
+    sys.stdout.write("------------------------ trainlint output ------------------------\n")
+    sys.stdout.write(output)
+    sys.stdout.write("\n------------------------------------------------------------------\n")
+    # 0: no findings, 1: findings; 2 is an error (the file does not compile).
+    if result.returncode not in (0, 1):
+        sys.stdout.write(f"trainlint failed (exit status {result.returncode})\n")
+        sys.exit(1)
+
+    if re.search(re.escape(args.check_prefix) + r"(-[A-Z]+)?:", original):
+        filecheck(args, args.check_prefix, args.input, output,
+                  ["--implicit-check-not={{warning|error}}:"])
+    elif re.search(r"(warning|error):", output):
+        sys.stdout.write("trainlint reports diagnostics in a test without "
+                         "CHECK-MESSAGES\n")
+        sys.exit(1)
+
+    with open(tmp_file) as f:
+        fixed = f.read()
+    if "CHECK-FIXES" in original:
+        filecheck(args, "CHECK-FIXES", args.input, fixed, ["--strict-whitespace"])
+    elif fixed != cleaned:
+        diff = run(["diff", "-u", "--label", "expected", "--label", "fixed", "-",
+                    tmp_file], input=cleaned)
+        sys.stdout.write("trainlint --fix changed a file that has no "
+                         "CHECK-FIXES:\n" + diff.stdout)
         sys.exit(1)
 
 

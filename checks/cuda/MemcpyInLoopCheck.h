@@ -16,6 +16,12 @@ public:
   MemcpyInLoopCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
+
+private:
+  /// Host-to-device copies of a constant size up to this many bytes are
+  /// parameter uploads, cheap enough to leave alone.
+  const uint64_t SmallCopyThreshold;
 };
 
 } // namespace trainlint::cuda

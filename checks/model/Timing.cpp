@@ -1,6 +1,7 @@
 //===--- Timing.cpp - does this loop measure its own time? ----------------===//
 
 #include "Timing.h"
+#include "HotPath.h"
 #include "TorchApi.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -27,7 +28,8 @@ bool isGlobalOrStd(const FunctionDecl *FD) {
 
 class TimingSearch {
 public:
-  explicit TimingSearch(const SourceManager &SM) : SM(SM) {}
+  explicit TimingSearch(ASTContext &Ctx)
+      : SM(Ctx.getSourceManager()), Model(HotPathModel::get(Ctx)) {}
 
   /// Searches the parts of \p S that repeat when \p S is a loop, all of it
   /// otherwise.
@@ -45,7 +47,7 @@ private:
     if (!S)
       return false;
     if (const auto *Call = dyn_cast<CallExpr>(S)) {
-      if (isTimingCall(*Call))
+      if (isTimingCall(*Call) && !isGated(*Call))
         return true;
       if (Depth < MaxTimingCallDepth && searchCallee(*Call, Depth + 1))
         return true;
@@ -58,6 +60,13 @@ private:
       if (search(Child, Depth))
         return true;
     return false;
+  }
+
+  /// Whether the hot-path model puts \p Call under a step-counter condition:
+  /// a clock read every N steps (a throughput log line) times no step.
+  bool isGated(const CallExpr &Call) const {
+    std::optional<HotContext> Hot = Model.classify(Call);
+    return Hot && Hot->isGated();
   }
 
   bool searchCallee(const CallExpr &Call, unsigned Depth) {
@@ -78,6 +87,7 @@ private:
   }
 
   const SourceManager &SM;
+  const HotPathModel &Model;
   llvm::SmallPtrSet<const FunctionDecl *, 8> Visited;
 };
 
@@ -109,7 +119,7 @@ bool isTimingCall(const CallExpr &Call) {
 }
 
 bool loopTimesItself(const Stmt &Loop, ASTContext &Ctx) {
-  return TimingSearch(Ctx.getSourceManager()).searchRepeatingParts(&Loop, 0);
+  return TimingSearch(Ctx).searchRepeatingParts(&Loop, 0);
 }
 
 } // namespace trainlint

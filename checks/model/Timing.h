@@ -30,8 +30,11 @@ bool isTimingCall(const clang::CallExpr &Call);
 /// range) make a call for which isTimingCall() holds, directly, in a lambda
 /// written there, or in a function of the user's code that they call (at
 /// most MaxTimingCallDepth calls deep; functions declared in system headers
-/// are not followed). A synchronization inside such a loop is there to make
-/// the measurement true, and the sync checks stay silent about it.
+/// are not followed). A call that the hot-path model finds under a condition
+/// on the step counter (`if (step % 100 == 0)`, a throughput log line) does
+/// not count: it times no single step. A synchronization inside such a loop
+/// is there to make the measurement true, and the sync checks stay silent
+/// about it.
 ///
 /// \p Loop may also be any other statement; then all of it is searched.
 bool loopTimesItself(const clang::Stmt &Loop, clang::ASTContext &Ctx);

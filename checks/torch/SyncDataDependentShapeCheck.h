@@ -9,6 +9,8 @@ namespace trainlint::torch {
 
 /// Finds operations whose output shape depends on tensor values inside a hot loop, each of which synchronizes the host with the device.
 ///
+/// Level 2: it runs when `trainlint.Level` is 2 or when named explicitly.
+///
 /// For the user-facing documentation see:
 /// docs/checks/torch-sync-data-dependent-shape.md
 class SyncDataDependentShapeCheck : public TrainlintCheck {

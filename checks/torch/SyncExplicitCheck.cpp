@@ -40,7 +40,7 @@ void SyncExplicitCheck::registerMatchers(MatchFinder *Finder) {
   // at::cuda::CUDAStream names too), or a class derived from one
   // FIXME: a stream the user wraps in a class of their own (not derived) is
   // not seen.
-  const auto StreamClass = cxxRecordDecl(isSameOrDerivedFrom(
+  const auto StreamClass = cxxRecordDecl(ast_matchers::isSameOrDerivedFrom(
       hasAnyName("::c10::Stream", "::c10::cuda::CUDAStream",
                  "::at::cuda::CUDAStream")));
   Finder->addMatcher(
@@ -53,7 +53,7 @@ void SyncExplicitCheck::registerMatchers(MatchFinder *Finder) {
   // event.synchronize() on a c10::Event or an at::cuda::CUDAEvent
   // FIXME: c10::Event::synchronize() exists only in libtorch 2.x; an event
   // of another back end's own class is not seen.
-  const auto EventClass = cxxRecordDecl(isSameOrDerivedFrom(
+  const auto EventClass = cxxRecordDecl(ast_matchers::isSameOrDerivedFrom(
       hasAnyName("::c10::Event", "::at::cuda::CUDAEvent")));
   Finder->addMatcher(
       cxxMemberCallExpr(

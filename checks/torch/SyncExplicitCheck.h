@@ -9,6 +9,9 @@ namespace trainlint::torch {
 
 /// Finds explicit device and stream synchronizations inside a hot loop.
 ///
+/// A loop that times itself (see loopTimesItself() in model/Timing.h) must
+/// synchronize to measure anything, and is left alone.
+///
 /// For the user-facing documentation see:
 /// docs/checks/torch-sync-explicit.md
 class SyncExplicitCheck : public TrainlintCheck {

@@ -51,7 +51,7 @@ int main(int argc, char **argv) {
     total += loss.item<double>();
     auto worst = (model->forward(batch) - target).abs().max().cpu();
     if (std::getenv("TRAIN_DEBUG"))
-      std::cout << "worst error " << worst << "\n";
+      std::cout << "worst error " << worst << "\noutput " << model->forward(batch) << "\n";
     if (step % 50 == 0)
       std::printf("step %d loss %.4f\n", step, loss.item<double>());
   }

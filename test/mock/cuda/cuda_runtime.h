@@ -4,11 +4,16 @@
 #pragma clang system_header
 
 #include <cstddef>
+// The real header brings in the C library's allocator too; in CUDA mode
+// clang's own <new> wrapper needs ::malloc before any standard container.
+#include <cstdlib>
 
 #ifndef __CUDACC__
 #define __global__ __attribute__((global))
 #define __device__ __attribute__((device))
 #define __host__ __attribute__((host))
+#define __constant__ __attribute__((constant))
+#define __managed__ __attribute__((managed))
 #endif
 
 typedef enum cudaError { cudaSuccess = 0, cudaErrorNotReady = 600 } cudaError_t;

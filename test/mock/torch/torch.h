@@ -122,7 +122,9 @@ constexpr ScalarType kHalf = ScalarType::Half;
 
 class Tensor;
 namespace indexing {
+struct Slice;
 struct TensorIndex {
+  TensorIndex(Slice);
   TensorIndex(int64_t);
   TensorIndex(int);
   TensorIndex(const Tensor &);
