@@ -26,3 +26,26 @@ if ((${#missing[@]})); then
 else
   echo "setup: all packages present"
 fi
+
+# --- SARIF validator (begin) -------------------------------------------------
+# Microsoft's SARIF Multitool validates `trainlint check --format sarif` in the
+# test suite (test/tool/sarif.test). It comes from the npm registry into
+# .tools/sarif-multitool, which git ignores, and only when it is missing.
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+sarif_dir="${repo_root}/.tools/sarif-multitool"
+sarif_tool="${sarif_dir}/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+if [ ! -e "$sarif_tool" ]; then
+  if ! command -v npm >/dev/null; then
+    echo "setup: installing npm"
+    sudo_cmd=()
+    if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+    "${sudo_cmd[@]}" apt-get update -q
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q npm
+  fi
+  echo "setup: installing @microsoft/sarif-multitool into ${sarif_dir}"
+  mkdir -p "$sarif_dir"
+  npm install --prefix "$sarif_dir" --no-audit --no-fund --no-save @microsoft/sarif-multitool
+fi
+# npm holds back the package's install script, which would do this.
+chmod u+x "$sarif_tool"
+# --- SARIF validator (end) ---------------------------------------------------

@@ -14,13 +14,20 @@ config.excludes = ["mock", "unit", "Inputs", "CMakeLists.txt", "lit.cfg.py",
                    "lit.site.cfg.py.in", "check_trainlint.py"]
 
 mock = os.path.join(config.test_source_root, "mock")
+# When the trainlint executable is built, every check test also runs through
+# it: the same CHECK-MESSAGES against its text output, the same CHECK-FIXES
+# against its --fix.
+trainlint = getattr(config, "trainlint", "")
+trainlint_route = f" --trainlint={trainlint}" if trainlint else ""
 base_flags = f"-I{mock}/torch -I{mock} -I{mock}/cuda"
 check = (f"python3 {config.test_source_root}/check_trainlint.py "
          f"--clang-tidy={config.clang_tidy} --plugin={config.plugin} "
-         f"--filecheck={config.filecheck} --base-flags='{base_flags}'")
+         f"--filecheck={config.filecheck} --base-flags='{base_flags}'"
+         f"{trainlint_route}")
 real_check = (f"python3 {config.test_source_root}/check_trainlint.py "
               f"--clang-tidy={config.clang_tidy} --plugin={config.plugin} "
-              f"--filecheck={config.filecheck} --base-flags='{config.torch_flags}'")
+              f"--filecheck={config.filecheck} --base-flags='{config.torch_flags}'"
+              f"{trainlint_route}")
 
 config.substitutions.append(("%check_trainlint_real", real_check))
 config.substitutions.append(("%check_trainlint", check))
@@ -33,6 +40,28 @@ config.substitutions.append(("%torch_flags", config.torch_flags))
 config.substitutions.append(("%torch_link", config.torch_link))
 config.substitutions.append(("%source_root", config.trainlint_source_dir))
 config.substitutions.append(("%build_root", config.trainlint_build_dir))
+
+# The runtime validator: its preloaded library, the programs its tests run
+# (test/runtime/Inputs, built by CMake) and the built examples.
+if getattr(config, "runtime_lib", ""):
+    config.available_features.add("trainlint-runtime")
+    config.substitutions.append(("%runtime_lib", config.runtime_lib))
+    config.substitutions.append(("%runtime_inputs", config.runtime_inputs))
+if getattr(config, "examples_dir", ""):
+    config.substitutions.append(("%examples", config.examples_dir))
+
+if trainlint:
+    config.available_features.add("trainlint")
+    config.substitutions.append(("%trainlint", trainlint))
+
+# Microsoft's SARIF validator, installed by scripts/setup.sh (or named by
+# TRAINLINT_SARIF_MULTITOOL).
+sarif_multitool = os.environ.get("TRAINLINT_SARIF_MULTITOOL") or os.path.join(
+    config.trainlint_source_dir, ".tools", "sarif-multitool", "node_modules",
+    "@microsoft", "sarif-multitool-linux", "Sarif.Multitool")
+if os.access(sarif_multitool, os.X_OK):
+    config.available_features.add("sarif-multitool")
+    config.substitutions.append(("%sarif_multitool", sarif_multitool))
 
 if config.torch_flags:
     config.available_features.add("libtorch")

@@ -1,0 +1,311 @@
+//===--- Analyzer.cpp - runs the checks over one translation unit
+//----------===//
+
+#include "Analyzer.h"
+#include "Paths.h"
+#include "SourceCache.h"
+#include "clang-tidy/ClangTidy.h"
+#include "clang-tidy/ClangTidyDiagnosticConsumer.h"
+#include "clang-tidy/ClangTidyOptions.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/VirtualFileSystem.h"
+
+namespace trainlint {
+
+// Defined next to the module's registration; referencing it keeps the
+// registration in any link.
+extern volatile int TrainlintModuleAnchorSource;
+[[maybe_unused]] static int TrainlintModuleAnchorDestination =
+    TrainlintModuleAnchorSource;
+
+using namespace clang::tidy;
+
+namespace {
+
+/// The one command the planner chose for the unit, whatever file is asked.
+class SingleCommandDatabase : public clang::tooling::CompilationDatabase {
+public:
+  explicit SingleCommandDatabase(clang::tooling::CompileCommand Command)
+      : Command(std::move(Command)) {}
+
+  std::vector<clang::tooling::CompileCommand>
+  getCompileCommands(llvm::StringRef) const override {
+    return {Command};
+  }
+
+private:
+  clang::tooling::CompileCommand Command;
+};
+
+/// The command-line part of the Checks globs. Only trainlint's checks can be
+/// enabled: clang's warnings and the static analyzer's checks are always
+/// off, whatever `--checks` or a project's `.clang-tidy` say.
+std::string overrideChecks(const std::optional<std::string> &Checks) {
+  std::string Result;
+  if (Checks && !llvm::StringRef(*Checks).trim().empty())
+    Result = *Checks + ",";
+  return Result + "-clang-analyzer-*,-clang-diagnostic-*";
+}
+
+ClangTidyOptions defaultOptions() {
+  ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
+  Defaults.Checks = DefaultChecks.str();
+  // Findings in the project's own headers count; system headers (libtorch,
+  // the CUDA runtime) never do.
+  Defaults.HeaderFilterRegex = ".*";
+  Defaults.SystemHeaders = false;
+  return Defaults;
+}
+
+ClangTidyOptions overrideOptions(const AnalysisOptions &Options) {
+  ClangTidyOptions Overrides;
+  Overrides.Checks = overrideChecks(Options.Checks);
+  if (Options.Level)
+    Overrides.CheckOptions.insert_or_assign(
+        LevelOptionKey, ClangTidyOptions::ClangTidyValue(*Options.Level));
+  return Overrides;
+}
+
+/// Whether a Checks value says anything about trainlint's checks: some glob
+/// in it other than `*` and `-*` matches one of them.
+bool namesTrainlintChecks(llvm::StringRef Checks) {
+  for (llvm::StringRef Line : llvm::split(Checks, '\n'))
+    for (llvm::StringRef Item : llvm::split(Line, ',')) {
+      Item = Item.trim();
+      Item.consume_front("-");
+      if (Item.empty() || Item == "*")
+        continue;
+      auto Glob = llvm::GlobPattern::create(Item);
+      if (!Glob)
+        continue;
+      for (const CheckInfo &Info : allChecks())
+        if (Glob->match(Info.Name))
+          return true;
+    }
+  return false;
+}
+
+/// The `.clang-tidy` files of each source's folders, as clang-tidy reads
+/// them, with two differences. A file whose Checks name none of trainlint's
+/// checks (a project's `-*,bugprone-*` for clang-tidy's own checks) leaves
+/// trainlint's checks as they are instead of turning them all off. A file
+/// that does not parse is recorded as an error for the report instead of
+/// printed on the worker's standard error.
+class RecordingFileOptionsProvider : public FileOptionsProvider {
+public:
+  RecordingFileOptionsProvider(ClangTidyOptions Defaults,
+                               ClangTidyOptions Overrides,
+                               std::vector<ToolError> &Errors)
+      // The constructor that takes handlers leaves the file system unset,
+      // so the handler is replaced after the one that sets it.
+      : FileOptionsProvider(ClangTidyGlobalOptions(), std::move(Defaults),
+                            std::move(Overrides),
+                            llvm::vfs::getRealFileSystem()) {
+    ConfigHandlers = {{".clang-tidy", [&Errors](llvm::MemoryBufferRef Buffer) {
+                         return parseRecordingErrors(Buffer, Errors);
+                       }}};
+  }
+
+private:
+  static llvm::ErrorOr<ClangTidyOptions>
+  parseRecordingErrors(llvm::MemoryBufferRef Buffer,
+                       std::vector<ToolError> &Errors) {
+    std::string Problem;
+    auto Parsed = parseConfigurationWithDiags(
+        Buffer, [&](const llvm::SMDiagnostic &Diag) {
+          if (Problem.empty())
+            Problem = (llvm::Twine("line ") + llvm::Twine(Diag.getLineNo()) +
+                       ": " + Diag.getMessage())
+                          .str();
+        });
+    if (!Parsed)
+      Errors.push_back(
+          {Buffer.getBufferIdentifier().str(),
+           "invalid configuration: " +
+               (Problem.empty() ? Parsed.getError().message() : Problem)});
+    else if (std::optional<std::string> &Checks = Parsed->Checks;
+             Checks && !namesTrainlintChecks(*Checks))
+      Checks.reset();
+    return Parsed;
+  }
+};
+
+std::unique_ptr<ClangTidyOptionsProvider>
+makeOptionsProvider(const AnalysisOptions &Options,
+                    std::vector<ToolError> &Errors) {
+  if (Options.Config) {
+    auto Parsed =
+        parseConfiguration(llvm::MemoryBufferRef(*Options.Config, "--config"));
+    // validateAnalysisOptions has refused a --config that does not parse.
+    return std::make_unique<ConfigOptionsProvider>(
+        ClangTidyGlobalOptions(), defaultOptions(),
+        Parsed ? *Parsed : ClangTidyOptions(), overrideOptions(Options));
+  }
+  return std::make_unique<RecordingFileOptionsProvider>(
+      defaultOptions(), overrideOptions(Options), Errors);
+}
+
+/// The unit's command with clang's resource directory (its builtin headers)
+/// named, unless the command names one: clang-tidy's library would look for
+/// it next to the trainlint executable.
+clang::tooling::CompileCommand
+withResourceDir(clang::tooling::CompileCommand Command) {
+#ifdef TRAINLINT_CLANG_RESOURCE_DIR
+  auto &Args = Command.CommandLine;
+  bool Named = llvm::any_of(Args, [](llvm::StringRef Arg) {
+    return Arg.starts_with("-resource-dir");
+  });
+  if (!Named && !Args.empty())
+    Args.insert(Args.begin() + 1,
+                {"-resource-dir", TRAINLINT_CLANG_RESOURCE_DIR});
+#endif
+  return Command;
+}
+
+bool hasEnabledCheck(const ClangTidyContext &Context, llvm::StringRef File) {
+  for (const std::string &Name :
+       getCheckNames(Context.getOptionsForFile(File),
+                     /*AllowEnablingAnalyzerAlphaCheckers=*/false,
+                     /*ExperimentalCustomChecks=*/false))
+    if (findCheck(Name))
+      return true;
+  return false;
+}
+
+/// Turns clang-tidy's errors (diagnostics with file offsets) into findings
+/// and tool errors with lines and columns.
+class Converter {
+public:
+  Converter(const TranslationUnit &Unit, Report &R) : Unit(Unit), R(R) {}
+
+  void convert(llvm::ArrayRef<ClangTidyError> Errors) {
+    for (const ClangTidyError &E : Errors) {
+      llvm::StringRef Name = E.DiagnosticName;
+      if (E.DiagLevel == ClangTidyError::Error &&
+          Name.starts_with("clang-diagnostic-"))
+        CompileErrors.push_back(describe(E.Message, E.BuildDirectory));
+      else if (Name.starts_with("clang-tidy-"))
+        // An unmatched block-suppression comment, an invalid check option.
+        R.Errors.push_back({"", describe(E.Message, E.BuildDirectory)});
+      else if (const CheckInfo *Info = findCheck(Name))
+        R.Findings.push_back(finding(E, *Info));
+    }
+    if (CompileErrors.empty())
+      return;
+    // The AST of a unit that does not compile is incomplete; its findings
+    // could be false alarms, so only the error is reported.
+    R.Findings.clear();
+    std::string Message = "does not compile: " + CompileErrors.front();
+    if (CompileErrors.size() > 1)
+      Message +=
+          " (and " + std::to_string(CompileErrors.size() - 1) + " more errors)";
+    R.Errors.push_back({Unit.File, Message});
+  }
+
+private:
+  Location locate(llvm::StringRef FilePath, unsigned Offset,
+                  llvm::StringRef BuildDirectory) {
+    Location Where;
+    if (FilePath.empty())
+      return Where;
+    Where.File = absolutePath(FilePath, BuildDirectory);
+    if (auto LineColumn = Sources.lineAndColumn(Where.File, Offset)) {
+      Where.Line = LineColumn->first;
+      Where.Column = LineColumn->second;
+    }
+    return Where;
+  }
+
+  std::string describe(const clang::tooling::DiagnosticMessage &Message,
+                       llvm::StringRef BuildDirectory) {
+    Location Where =
+        locate(Message.FilePath, Message.FileOffset, BuildDirectory);
+    if (Where.File.empty())
+      return Message.Message;
+    return Where.File + ":" + std::to_string(Where.Line) + ":" +
+           std::to_string(Where.Column) + ": " + Message.Message;
+  }
+
+  Finding finding(const ClangTidyError &E, const CheckInfo &Info) {
+    Finding F;
+    F.Check = Info.Name.str();
+    F.Level = Info.Level;
+    F.Sev = E.IsWarningAsError ? Severity::Error : Severity::Warning;
+    F.Message = E.Message.Message;
+    F.Where =
+        locate(E.Message.FilePath, E.Message.FileOffset, E.BuildDirectory);
+    for (const clang::tooling::DiagnosticMessage &N : E.Notes)
+      F.Notes.push_back(
+          {N.Message, locate(N.FilePath, N.FileOffset, E.BuildDirectory)});
+    // Only the warning's own fix-it: suggestions on notes are never applied.
+    for (const auto &Entry : E.Message.Fix)
+      for (const clang::tooling::Replacement &Rep : Entry.getValue()) {
+        FixIt Fix;
+        Fix.Where =
+            locate(Rep.getFilePath(), Rep.getOffset(), E.BuildDirectory);
+        Fix.Offset = Rep.getOffset();
+        Fix.Length = Rep.getLength();
+        Fix.Replacement = Rep.getReplacementText().str();
+        F.FixIts.push_back(std::move(Fix));
+      }
+    llvm::sort(F.FixIts, [](const FixIt &A, const FixIt &B) {
+      return std::tie(A.Where.File, A.Offset) <
+             std::tie(B.Where.File, B.Offset);
+    });
+    return F;
+  }
+
+  const TranslationUnit &Unit;
+  Report &R;
+  SourceCache Sources;
+  std::vector<std::string> CompileErrors;
+};
+
+} // namespace
+
+std::string validateAnalysisOptions(const AnalysisOptions &Options) {
+  if (Options.Config) {
+    auto Parsed =
+        parseConfiguration(llvm::MemoryBufferRef(*Options.Config, "--config"));
+    if (!Parsed)
+      return "invalid --config: " + Parsed.getError().message();
+  }
+  if (Options.Level && !parseLevel(*Options.Level))
+    return "invalid --level '" + *Options.Level +
+           "': expected 0, 1, 2 or manual";
+  return "";
+}
+
+Report analyzeTranslationUnit(const TranslationUnit &Unit,
+                              const AnalysisOptions &Options) {
+  Report R;
+  ClangTidyContext Context(makeOptionsProvider(Options, R.Errors),
+                           /*AllowEnablingAnalyzerAlphaCheckers=*/false,
+                           /*EnableModuleHeadersParsing=*/false,
+                           /*ExperimentalCustomChecks=*/false);
+  if (!hasEnabledCheck(Context, Unit.File)) {
+    R.Errors.push_back({Unit.File, "no trainlint check is enabled for this "
+                                   "file by --checks and its .clang-tidy"});
+    return R;
+  }
+  SingleCommandDatabase Database(withResourceDir(Unit.Command));
+  auto FileSystem = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
+      llvm::vfs::getRealFileSystem());
+  std::vector<ClangTidyError> Errors =
+      runClangTidy(Context, Database, {Unit.File}, FileSystem,
+                   /*ApplyAnyFix=*/false, /*EnableCheckProfile=*/false,
+                   /*StoreCheckProfile=*/"", /*Quiet=*/true);
+  R.append(convertClangTidyErrors(Errors, Unit));
+  return R;
+}
+
+Report convertClangTidyErrors(llvm::ArrayRef<ClangTidyError> Errors,
+                              const TranslationUnit &Unit) {
+  Report R;
+  Converter(Unit, R).convert(Errors);
+  return R;
+}
+
+} // namespace trainlint

@@ -1,0 +1,376 @@
+//===--- CheckCommand.cpp - `trainlint check`
+//------------------------------===//
+//
+// Plans the translation units, analyzes them in worker processes, then turns
+// the findings into the report: fingerprints, the baseline written or
+// subtracted, the `--diff` filter, fix-its applied or shown, the chosen
+// format written whole, and the exit status.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Analyzer.h"
+#include "Arguments.h"
+#include "Baseline.h"
+#include "Commands.h"
+#include "Fingerprint.h"
+#include "Fixes.h"
+#include "Formats.h"
+#include "GitDiff.h"
+#include "Output.h"
+#include "Paths.h"
+#include "Runner.h"
+#include "TranslationUnits.h"
+#include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+#include <thread>
+
+namespace trainlint {
+
+namespace {
+
+enum class ColorMode { Auto, Always, Never };
+
+struct CheckOptions {
+  UnitSelection Selection;
+  AnalysisOptions Analysis;
+  unsigned Jobs = std::max(1u, std::thread::hardware_concurrency());
+  OutputFormat Format = OutputFormat::Text;
+  std::optional<std::string> Output;
+  bool Fix = false;
+  bool FixDryRun = false;
+  std::optional<std::string> Baseline;
+  std::optional<std::string> WriteBaseline;
+  std::optional<std::string> DiffRevision;
+  std::optional<Severity> FailLevel = Severity::Warning;
+  std::optional<std::string> ProjectRoot;
+  ColorMode Color = ColorMode::Auto;
+  bool ShowProgress = true;
+  bool ListFiles = false;
+  bool Help = false;
+};
+
+std::vector<OptionSpec> checkOptionSpecs(CheckOptions &O) {
+  auto Store = [](std::optional<std::string> &Out) {
+    return [&Out](llvm::StringRef V) {
+      Out = V.str();
+      return std::string();
+    };
+  };
+  auto Set = [](bool &Out) {
+    return [&Out](llvm::StringRef) {
+      Out = true;
+      return std::string();
+    };
+  };
+  return {
+      {{"-p", "--build-path"},
+       "BUILD_DIR",
+       "build directory with compile_commands.json (or the file itself)",
+       [&O](llvm::StringRef V) {
+         O.Selection.BuildPath = V.str();
+         return std::string();
+       }},
+      {{"--checks"},
+       "GLOBS",
+       "check globs appended to those of .clang-tidy files (default: "
+       "-*,torch-*,cuda-*)",
+       Store(O.Analysis.Checks)},
+      {{"--config"},
+       "YAML",
+       "a .clang-tidy configuration used instead of .clang-tidy files",
+       Store(O.Analysis.Config)},
+      {{"--level"},
+       "LEVEL",
+       "enable checks up to this level: 0, 1 (default), 2 or manual",
+       [&O](llvm::StringRef V) {
+         if (!parseLevel(V))
+           return "invalid --level '" + V.str() +
+                  "': expected 0, 1, 2 or manual";
+         O.Analysis.Level = V.str();
+         return std::string();
+       }},
+      {{"-j", "--jobs"},
+       "N",
+       "translation units analyzed at once (default: the number of cores)",
+       [&O](llvm::StringRef V) {
+         unsigned N;
+         if (V.getAsInteger(10, N))
+           return "invalid -j '" + V.str() + "': expected a number";
+         if (N > 0)
+           O.Jobs = N;
+         return std::string();
+       }},
+      {{"--format"},
+       "FORMAT",
+       "text (default), json, sarif, codeclimate or github",
+       [&O](llvm::StringRef V) {
+         auto Format = parseOutputFormat(V);
+         if (!Format)
+           return "invalid --format '" + V.str() +
+                  "': expected text, json, sarif, codeclimate or github";
+         O.Format = *Format;
+         return std::string();
+       }},
+      {{"-o", "--output"},
+       "FILE",
+       "write the report to FILE (written whole or not at all)",
+       Store(O.Output)},
+      {{"--fix"}, "", "apply the fix-its of the reported findings", Set(O.Fix)},
+      {{"--fix-dry-run"},
+       "",
+       "print the fix-its as a unified diff on standard output instead",
+       Set(O.FixDryRun)},
+      {{"--baseline"},
+       "FILE",
+       "report only findings whose fingerprint is not in FILE",
+       Store(O.Baseline)},
+      {{"--write-baseline"},
+       "FILE",
+       "record today's findings in FILE (exit status 0 unless errors)",
+       Store(O.WriteBaseline)},
+      {{"--diff"},
+       "REV",
+       "report only findings on lines changed since git revision REV",
+       Store(O.DiffRevision)},
+      {{"--shard"},
+       "K/N",
+       "analyze share K (1-based) of N of the translation units",
+       [&O](llvm::StringRef V) {
+         O.Selection.OnlyShard = parseShard(V);
+         if (!O.Selection.OnlyShard)
+           return "invalid --shard '" + V.str() +
+                  "': expected K/N, 1 <= K <= N";
+         return std::string();
+       }},
+      {{"--exclude"},
+       "GLOB",
+       "skip files matching GLOB (relative to the project root or the "
+       "current directory); repeatable",
+       [&O](llvm::StringRef V) {
+         if (auto Glob = llvm::GlobPattern::create(V); !Glob)
+           return "invalid --exclude '" + V.str() +
+                  "': " + llvm::toString(Glob.takeError());
+         O.Selection.Excludes.push_back(V.str());
+         return std::string();
+       }},
+      {{"--fail-level"},
+       "LEVEL",
+       "exit with 1 for findings at or above: note, warning (default), error "
+       "or none",
+       [&O](llvm::StringRef V) {
+         auto Level = parseFailLevel(V);
+         if (!Level)
+           return "invalid --fail-level '" + V.str() +
+                  "': expected note, warning, error or none";
+         O.FailLevel = *Level;
+         return std::string();
+       }},
+      {{"--project-root"},
+       "DIR",
+       "root for relative paths and fingerprints (default: the git "
+       "work tree or the current directory)",
+       Store(O.ProjectRoot)},
+      {{"--color"},
+       "WHEN",
+       "colour the text format: auto (default), always, never",
+       [&O](llvm::StringRef V) {
+         if (V == "auto")
+           O.Color = ColorMode::Auto;
+         else if (V == "always")
+           O.Color = ColorMode::Always;
+         else if (V == "never")
+           O.Color = ColorMode::Never;
+         else
+           return "invalid --color '" + V.str() +
+                  "': expected auto, always or never";
+         return std::string();
+       }},
+      {{"--no-progress"},
+       "",
+       "no progress line, even on a terminal",
+       [&O](llvm::StringRef) {
+         O.ShowProgress = false;
+         return std::string();
+       }},
+      {{"--list-files"},
+       "",
+       "print the translation units that would be analyzed, and stop",
+       Set(O.ListFiles)},
+      {{"-h", "--help"}, "", "show this help", Set(O.Help)},
+  };
+}
+
+void printCheckHelp(llvm::ArrayRef<OptionSpec> Specs) {
+  auto &OS = llvm::outs();
+  OS << "usage: trainlint check [options] [FILES or FOLDERS...] [-- COMPILER "
+        "FLAGS]\n\n"
+        "Analyzes the translation units of a compile database (all of them,\n"
+        "or the given files, or those under the given folders) with the\n"
+        "checks of the chosen level. Flags after -- replace the compile\n"
+        "database. Exit status: 0 no findings, 1 findings, 2 errors.\n\n"
+        "options:\n";
+  printOptionHelp(OS, Specs);
+}
+
+int usageError(const llvm::Twine &Message) {
+  llvm::errs() << "trainlint check: error: " << Message
+               << "\n(see 'trainlint check --help')\n";
+  return ExitError;
+}
+
+bool colorFor(const CheckOptions &O) {
+  switch (O.Color) {
+  case ColorMode::Always:
+    return true;
+  case ColorMode::Never:
+    return false;
+  case ColorMode::Auto:
+    return O.Format == OutputFormat::Text && (!O.Output || *O.Output == "-") &&
+           llvm::sys::Process::StandardOutHasColors();
+  }
+  return false;
+}
+
+/// Drops findings by `--diff` and `--baseline`; problems become errors.
+void filterFindings(const CheckOptions &O, Report &R) {
+  if (O.DiffRevision) {
+    std::string TopLevel;
+    auto Changed =
+        changedLinesSince(*O.DiffRevision, O.Selection.ProjectRoot, TopLevel);
+    if (Changed)
+      keepChangedLines(R.Findings, *Changed, TopLevel);
+    else
+      R.Errors.push_back({"", llvm::toString(Changed.takeError())});
+  }
+  if (O.Baseline) {
+    auto Baseline = readBaseline(*O.Baseline);
+    if (Baseline)
+      subtractBaseline(R.Findings, *Baseline);
+    else
+      R.Errors.push_back(
+          {"", "--baseline: " + llvm::toString(Baseline.takeError())});
+  }
+}
+
+void handleFixes(const CheckOptions &O, Report &R, SourceCache &Sources) {
+  FixSet Fixes = collectFixes(R.Findings);
+  for (const Finding *F : Fixes.Conflicts)
+    llvm::errs() << "trainlint: note: " << F->Where.File << ":" << F->Where.Line
+                 << ":" << F->Where.Column << ": the fix-it of " << F->Check
+                 << " overlaps another fix-it; not applied\n";
+  if (O.FixDryRun) {
+    writeFixDiff(Fixes, Sources, O.Selection.ProjectRoot, llvm::outs());
+    llvm::outs().flush();
+    return;
+  }
+  for (ToolError &E : applyFixes(Fixes, Sources))
+    R.Errors.push_back(std::move(E));
+}
+
+int writeOutputs(const CheckOptions &O, Report &R, SourceCache &Sources) {
+  EmitContext Ctx{O.Selection.ProjectRoot, &Sources, colorFor(O)};
+  if (O.WriteBaseline) {
+    Report Baseline;
+    Baseline.Findings = R.Findings;
+    if (llvm::Error Err =
+            writeFileAtomically(*O.WriteBaseline, [&](llvm::raw_ostream &OS) {
+              emitJson(Baseline, OS, Ctx);
+            }))
+      R.Errors.push_back(
+          {"", "--write-baseline: " + llvm::toString(std::move(Err))});
+  }
+  filterFindings(O, R);
+  if (O.Fix || O.FixDryRun)
+    handleFixes(O, R, Sources);
+  // With --fix-dry-run the diff owns standard output; the report goes only
+  // to an --output file.
+  if (!O.FixDryRun || O.Output)
+    if (llvm::Error Err = writeFileAtomically(
+            O.Output.value_or("-"),
+            [&](llvm::raw_ostream &OS) { emitReport(O.Format, R, OS, Ctx); }))
+      R.Errors.push_back({"", "--output: " + llvm::toString(std::move(Err))});
+  printErrors(R);
+  if (O.WriteBaseline)
+    return R.Errors.empty() ? ExitClean : ExitError;
+  return exitStatusFor(R, O.FailLevel);
+}
+
+int listFiles(const UnitPlan &Plan) {
+  for (const TranslationUnit &Unit : Plan.Units)
+    llvm::outs() << Unit.File << "\n";
+  Report R;
+  R.Errors = Plan.Errors;
+  printErrors(R);
+  return R.Errors.empty() ? ExitClean : ExitError;
+}
+
+} // namespace
+
+std::optional<std::optional<Severity>> parseFailLevel(llvm::StringRef Text) {
+  if (Text == "none")
+    return std::optional<Severity>();
+  if (std::optional<Severity> Sev = parseSeverity(Text))
+    return std::optional<std::optional<Severity>>(Sev);
+  return std::nullopt;
+}
+
+int exitStatusFor(const Report &R, std::optional<Severity> FailLevel) {
+  if (!R.Errors.empty())
+    return ExitError;
+  if (FailLevel && llvm::any_of(R.Findings, [&](const Finding &F) {
+        return F.Sev >= *FailLevel;
+      }))
+    return ExitFindings;
+  return ExitClean;
+}
+
+void printErrors(const Report &R) {
+  for (const ToolError &E : R.Errors) {
+    llvm::errs() << "trainlint: error: ";
+    if (!E.File.empty())
+      llvm::errs() << E.File << ": ";
+    llvm::errs() << E.Message << "\n";
+  }
+}
+
+int runCheckCommand(llvm::ArrayRef<const char *> Args,
+                    llvm::StringRef Executable) {
+  CheckOptions O;
+  std::vector<OptionSpec> Specs = checkOptionSpecs(O);
+  auto Parsed = parseArguments(Args, Specs, /*AllowDashDash=*/true);
+  if (!Parsed)
+    return usageError(llvm::toString(Parsed.takeError()));
+  if (O.Help) {
+    printCheckHelp(Specs);
+    return ExitClean;
+  }
+  if (O.Fix && O.FixDryRun)
+    return usageError("--fix and --fix-dry-run exclude each other");
+  std::string Problem = validateAnalysisOptions(O.Analysis);
+  if (!Problem.empty())
+    return usageError(Problem);
+  O.Selection.Paths = Parsed->Positional;
+  O.Selection.FixedFlags = Parsed->AfterDashDash;
+  O.Selection.ProjectRoot =
+      O.ProjectRoot ? absolutePath(*O.ProjectRoot) : detectProjectRoot();
+
+  UnitPlan Plan = planTranslationUnits(O.Selection);
+  if (O.ListFiles)
+    return listFiles(Plan);
+  RunnerOptions Run;
+  Run.Jobs = O.Jobs;
+  Run.Analysis = O.Analysis;
+  Run.ShowProgress =
+      O.ShowProgress && llvm::sys::Process::StandardErrIsDisplayed();
+  Run.ProjectRoot = O.Selection.ProjectRoot;
+  Report R = runTranslationUnits(Plan.Units, Run, Executable);
+  for (ToolError &E : Plan.Errors)
+    R.Errors.push_back(std::move(E));
+  R.normalize();
+  SourceCache Sources;
+  assignFingerprints(R.Findings, O.Selection.ProjectRoot, Sources);
+  return writeOutputs(O, R, Sources);
+}
+
+} // namespace trainlint

@@ -1,0 +1,82 @@
+//===--- Finding.cpp - what one run of trainlint reports
+//-------------------===//
+
+#include "Finding.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSwitch.h"
+#include <algorithm>
+#include <tuple>
+
+namespace trainlint {
+
+llvm::StringRef severityName(Severity Sev) {
+  switch (Sev) {
+  case Severity::Note:
+    return "note";
+  case Severity::Warning:
+    return "warning";
+  case Severity::Error:
+    return "error";
+  }
+  return "warning";
+}
+
+std::optional<Severity> parseSeverity(llvm::StringRef Text) {
+  return llvm::StringSwitch<std::optional<Severity>>(Text)
+      .Case("note", Severity::Note)
+      .Case("warning", Severity::Warning)
+      .Case("error", Severity::Error)
+      .Default(std::nullopt);
+}
+
+bool operator==(const Finding &A, const Finding &B) {
+  return A.Check == B.Check && A.Level == B.Level && A.Sev == B.Sev &&
+         A.Message == B.Message && A.Where == B.Where && A.Notes == B.Notes &&
+         A.FixIts == B.FixIts && A.Fingerprint == B.Fingerprint;
+}
+
+bool operator<(const Finding &A, const Finding &B) {
+  return std::tie(A.Where, A.Check, A.Message, A.Fingerprint) <
+         std::tie(B.Where, B.Check, B.Message, B.Fingerprint);
+}
+
+void Report::append(Report Other) {
+  std::move(Other.Findings.begin(), Other.Findings.end(),
+            std::back_inserter(Findings));
+  std::move(Other.Errors.begin(), Other.Errors.end(),
+            std::back_inserter(Errors));
+}
+
+namespace {
+
+bool notesBefore(const std::vector<Note> &A, const std::vector<Note> &B) {
+  return std::lexicographical_compare(
+      A.begin(), A.end(), B.begin(), B.end(), [](const Note &X, const Note &Y) {
+        return std::tie(X.Where, X.Message) < std::tie(Y.Where, Y.Message);
+      });
+}
+
+} // namespace
+
+void Report::normalize() {
+  // Findings equal in their sort key but different otherwise (a header's
+  // finding with the notes of each translation unit that reaches it) keep
+  // the one with the first notes, so that the choice does not depend on the
+  // order units finish in or shards are merged in.
+  llvm::sort(Findings, [](const Finding &A, const Finding &B) {
+    if (A < B)
+      return true;
+    if (B < A)
+      return false;
+    return notesBefore(A.Notes, B.Notes);
+  });
+  Findings.erase(std::unique(Findings.begin(), Findings.end(),
+                             [](const Finding &A, const Finding &B) {
+                               return !(A < B) && !(B < A);
+                             }),
+                 Findings.end());
+  llvm::sort(Errors);
+  Errors.erase(std::unique(Errors.begin(), Errors.end()), Errors.end());
+}
+
+} // namespace trainlint

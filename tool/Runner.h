@@ -1,0 +1,44 @@
+//===--- Runner.h - translation units in worker processes -------*- C++ -*-===//
+//
+// `trainlint check` analyzes each translation unit in a child process (the
+// same executable, `trainlint __analyze JOB RESULT`), N at a time. A unit
+// that crashes its worker becomes an error for that file; the others are
+// still reported. Results are gathered in unit order, so the report does not
+// depend on which worker finishes first.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TRAINLINT_TOOL_RUNNER_H
+#define TRAINLINT_TOOL_RUNNER_H
+
+#include "Analyzer.h"
+#include "Finding.h"
+#include "TranslationUnits.h"
+#include "llvm/ADT/ArrayRef.h"
+
+namespace trainlint {
+
+struct RunnerOptions {
+  unsigned Jobs = 1;
+  AnalysisOptions Analysis;
+  /// Files done of total, the current file and the time left, on standard
+  /// error.
+  bool ShowProgress = false;
+  /// Progress names files relative to it.
+  std::string ProjectRoot;
+};
+
+/// Analyzes \p Units with workers started from \p Executable.
+Report runTranslationUnits(llvm::ArrayRef<TranslationUnit> Units,
+                           const RunnerOptions &Options,
+                           llvm::StringRef Executable);
+
+/// The worker: `trainlint __analyze JOB RESULT` reads the job file, analyzes
+/// its unit and writes the JSON report to RESULT. For tests only, the
+/// environment variable TRAINLINT_TEST_CRASH_IN=NAME makes the worker abort
+/// on a unit whose file name is NAME.
+int runAnalyzeCommand(llvm::ArrayRef<const char *> Args);
+
+} // namespace trainlint
+
+#endif // TRAINLINT_TOOL_RUNNER_H
