@@ -1,0 +1,175 @@
+//===--- Runtime.h - the validator's in-process recorder --------*- C++ -*-===//
+//
+// The runtime library is preloaded into the user's training program by
+// `trainlint validate`. It watches ATen's RecordFunction events, records what
+// each call site costs per training step and writes it all to one JSON file
+// when the program stops. It runs inside someone else's process, so it keeps
+// to a few rules: nothing escapes a callback, callbacks allocate only when
+// they meet something new, every shared table sits behind one mutex, and the
+// file is written whole (a temporary file renamed into place) by code that
+// allocates nothing, so that a crash can still write it.
+//
+// docs/validator.md describes the file format and how steps are found.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TRAINLINT_RUNTIME_RUNTIME_H
+#define TRAINLINT_RUNTIME_RUNTIME_H
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+
+namespace at {
+struct RecordFunction;
+} // namespace at
+
+namespace trainlint {
+namespace runtime {
+
+/// Most frames of user code kept per call stack (libtorch's own frames are
+/// skipped while unwinding and do not count).
+constexpr unsigned MaxFrames = 24;
+/// Deepest nesting of operator calls tracked per thread; deeper calls are
+/// counted but not classified.
+constexpr unsigned MaxDepth = 48;
+/// Loaded modules remembered for symbolization.
+constexpr unsigned MaxModules = 512;
+/// Exit status of a process whose libtorch the runtime refused.
+constexpr int RefusedExitStatus = 86;
+
+/// Monotonic time in nanoseconds.
+uint64_t nowNs();
+
+/// What one top-level operator call did, as bits. A call site's record is
+/// keyed by these, so a call that sometimes copies and sometimes does not
+/// gets two records.
+enum SiteFlag : uint32_t {
+  /// `_local_scalar_dense` ran: a tensor's value was read into a host scalar
+  /// (`item()`, `if (tensor)`, printing).
+  FlagItem = 1u << 0,
+  /// A copy from a device to the host.
+  FlagCopyD2H = 1u << 1,
+  /// A blocking copy from the host to a device.
+  FlagCopyH2D = 1u << 2,
+  /// A non-blocking copy from pinned host memory to a device.
+  FlagCopyH2DAsync = 1u << 3,
+  /// A copy between two devices.
+  FlagCopyD2D = 1u << 4,
+  /// The call is a move request: `to()`, `cpu()`, `cuda()`. Whether data
+  /// moved is in the copy bits and the source and destination devices.
+  FlagMove = 1u << 5,
+  /// The source of the copy or move is pinned host memory.
+  FlagPinned = 1u << 6,
+  /// An operator whose output shape depends on tensor values ran
+  /// (`nonzero`, `masked_select`, `unique`): it synchronizes on a device.
+  FlagShapeSync = 1u << 7,
+  /// `cat`; the bytes are the output's.
+  FlagCat = 1u << 8,
+  /// The call ran with grad mode on.
+  FlagGradMode = 1u << 9,
+  /// The call ran between a backward pass and the next grad-mode operator:
+  /// the optimizer step.
+  FlagOptimizer = 1u << 10,
+  /// A backward pass; its stack is the caller of `backward()`.
+  FlagBackward = 1u << 11,
+  /// CUDA's sync-debug mode reported a synchronization in this call.
+  FlagSyncDebug = 1u << 12,
+  /// Gradients accumulated into a `.grad` that nothing cleared since the
+  /// previous optimizer step; recorded at the backward pass.
+  FlagGradNotCleared = 1u << 13,
+  /// The copy or move asked for `non_blocking`.
+  FlagNonBlocking = 1u << 14,
+  /// The call set a tensor to zero (`zero_`, `fill_`): how gradients are
+  /// cleared.
+  FlagZero = 1u << 15,
+  /// The call is a factory: it created a tensor from no tensor input.
+  FlagFactory = 1u << 16,
+};
+
+/// The bits whose calls wait for a device: their time is sync time.
+constexpr uint32_t SyncFlags =
+    FlagItem | FlagCopyD2H | FlagCopyH2D | FlagShapeSync | FlagSyncDebug;
+
+/// The data file's name of flag bit \p Bit (0-31), or null for none.
+const char *flagName(unsigned Bit);
+
+/// A device type as the runtime file spells it ("cpu", "cuda", ...); -1 is
+/// "none".
+const char *deviceName(int Type);
+
+/// Per-thread state. It lives on the heap (one allocation per thread), and
+/// the thread-local pointer to it is all the static TLS the library uses.
+struct ThreadData;
+ThreadData *threadData();
+
+/// The id of the current call stack's user frames in the stack table,
+/// unwinding only when the stack has not been seen from this point before.
+/// `Key` tells call paths apart cheaply (the operator's name pointer).
+uint32_t captureStack(ThreadData &T, uintptr_t Key);
+
+/// Fills the ranges of code whose frames are skipped while unwinding:
+/// libtorch, c10 and this library.
+void initSkipRanges();
+
+/// The callbacks, the step state machine and the tables.
+void registerObserver();
+/// Stops recording: callbacks return at once from now on.
+void stopObserving();
+bool isObserving();
+
+/// Why the data file is written.
+enum class EndReason { Exit, StepsReached, Signal, Refused };
+
+/// Writes the data file once: the first caller wins and later calls return
+/// false. Safe in a signal handler: it allocates nothing, and it gives up on
+/// the tables (writing what it can) when the lock cannot be taken.
+bool writeData(EndReason Reason, int Signal, const char *Message);
+
+/// Sets the stop-after-N-steps exit in motion from the thread that reached
+/// the last step: writes the data and ends the process (see Runtime.cpp).
+[[noreturn]] void finishAfterSteps();
+
+/// Configuration read from the environment once at load.
+struct Config {
+  /// Where the data goes; empty when the runtime is inactive.
+  char OutPath[4096];
+  /// Measured steps after which the program is stopped; 0 never stops it.
+  uint64_t StopAfterSteps = 0;
+  /// Count a step at every backward pass instead of every optimizer step.
+  bool StepOnBackward = false;
+  /// The process is the one `trainlint validate` started (not a child).
+  bool IsRoot = true;
+  int RootPid = 0;
+};
+Config &config();
+
+/// Load-time facts written into the data file.
+struct ProcessInfo {
+  char TorchBuilt[32];
+  char TorchLoaded[32];
+  bool CudaBuild = false;
+  bool CudaAvailable = false;
+  bool ForkedChild = false;
+  uint64_t StartNs = 0;
+};
+ProcessInfo &processInfo();
+
+/// Snapshot of the loaded modules (path, load bias, executable ranges), kept
+/// in static storage so that a signal handler can write it.
+void refreshModules(bool Force);
+void writeModules(struct JsonOut &Out);
+
+#ifdef TRAINLINT_RUNTIME_CUDA
+/// CUDA: timing events at step boundaries and sync-debug reports.
+void cudaInit();
+void cudaOnThread();
+void cudaOnStep(uint64_t Step);
+void cudaWriteStepTimes(struct JsonOut &Out, uint64_t Steps);
+#endif
+
+} // namespace runtime
+} // namespace trainlint
+
+#endif // TRAINLINT_RUNTIME_RUNTIME_H

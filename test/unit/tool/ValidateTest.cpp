@@ -1,0 +1,443 @@
+//===--- ValidateTest.cpp - `trainlint validate` without a program --------===//
+//
+// The validator's judgement on hand-made runtime data and frames: the
+// statuses, the CPU stand-ins, matching by function, the signals, the data
+// file reader, and the reports' shape. The lit tests under test/runtime run
+// real programs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "validate/ReportWriter.h"
+#include "validate/RuntimeData.h"
+#include "validate/Validation.h"
+#include "llvm/Support/JSON.h"
+#include "gtest/gtest.h"
+#include <map>
+
+using namespace trainlint;
+using namespace trainlint::validate;
+
+namespace {
+
+const char *const File = "/src/project/train.cpp";
+
+SourceFrame frame(unsigned Line, const char *Function = "main",
+                  const char *Path = File) {
+  SourceFrame F;
+  F.File = Line ? Path : "";
+  F.Line = Line;
+  F.Function = Function;
+  F.Module = "/src/build/train";
+  return F;
+}
+
+Finding finding(const char *Check, unsigned Line) {
+  Finding F;
+  F.Check = Check;
+  F.Message = "a message with <markup> & quotes \"";
+  F.Where.File = File;
+  F.Where.Line = Line;
+  F.Where.Column = 3;
+  return F;
+}
+
+Tally tally(uint64_t Count, uint64_t Ns = 1000, uint64_t Bytes = 0) {
+  Tally T;
+  T.Count = Count;
+  T.Ns = Ns;
+  T.Bytes = Bytes;
+  T.MinBytes = T.MaxBytes = Count ? Bytes / Count : 0;
+  return T;
+}
+
+/// A run of two measured steps (plus the unmeasured first one and an empty
+/// last one) whose stacks are described by Frames.
+struct FakeRun {
+  RuntimeData Data;
+  std::map<unsigned, SourceStack> Frames;
+
+  FakeRun() {
+    Data.EndReason = "steps-reached";
+    Data.TablesComplete = true;
+    Data.TopLevelOps = 100;
+    Data.BackwardPasses = Data.OptimizerSteps = 3;
+    for (uint64_t I = 0; I < 4; ++I) {
+      StepRecord S;
+      S.Index = I;
+      S.Complete = I < 3;
+      S.StartNs = 1000000 * I;
+      S.EndNs = 1000000 * (I + 1);
+      S.OpNs = 600000;
+      S.SyncNs = 100000;
+      Data.Steps.push_back(S);
+    }
+    Data.Ops = {"aten::item", "aten::to", "aten::copy_", "aten::cat",
+                "aten::addmm"};
+  }
+
+  /// Adds a site whose stack is the given frames.
+  Site &site(unsigned Op, uint32_t Flags, SourceStack Stack) {
+    unsigned Id = static_cast<unsigned>(Data.Stacks.size());
+    Data.Stacks.push_back({0x1000 + Id});
+    Frames[Id] = std::move(Stack);
+    Site S;
+    S.Stack = Id;
+    S.Op = Op;
+    S.Flags = Flags;
+    S.Src = S.Dst = "cpu";
+    Data.Sites.push_back(S);
+    return Data.Sites.back();
+  }
+
+  Validation judge(const std::vector<Finding> &Findings,
+                   FunctionLookup Lookup = nullptr) {
+    return validateFindings(
+        Data, [this](unsigned Id) -> const SourceStack & { return Frames[Id]; },
+        Findings, Lookup);
+  }
+};
+
+const FindingResult &resultAt(const Validation &V, llvm::StringRef Check,
+                              unsigned Line) {
+  for (const FindingResult &R : V.Findings)
+    if (R.Source.Check == Check && R.Source.Where.Line == Line)
+      return R;
+  static FindingResult None;
+  ADD_FAILURE() << "no result for " << Check.str() << " at " << Line;
+  return None;
+}
+
+TEST(ValidateTest, StatusesOnACpuRun) {
+  FakeRun Run;
+  // item() in the loop, at line 10, inlined from a libtorch header: twice in
+  // two measured steps, once before them.
+  Site &Item = Run.site(
+      0, FlagItem | FlagGradMode,
+      {frame(0),
+       frame(1519, "at::Tensor::item", "/usr/include/ATen/core/TensorBody.h"),
+       frame(10)});
+  Item.Measured = tally(2, 4000, 8);
+  Item.Setup = tally(1);
+  Item.StepsSeen = 2;
+  // A move to the device at line 20 that only ran before the first step.
+  Site &Setup = Run.site(1, FlagMove, {frame(20)});
+  Setup.Setup = tally(1, 500, 1024);
+  // Line 30 has a finding and never ran.
+  std::vector<Finding> Findings = {
+      finding("torch-sync-item", 10), finding("torch-sync-host-to-device", 20),
+      finding("torch-sync-item", 30), finding("cuda-sync-in-loop", 10),
+      finding("torch-sync-explicit", 10)};
+  Validation V = Run.judge(Findings);
+
+  EXPECT_FALSE(V.Gpu);
+  EXPECT_EQ(V.Totals.StepsMeasured, 2u);
+  EXPECT_DOUBLE_EQ(V.Totals.MeanStepNs, 1e6);
+  EXPECT_DOUBLE_EQ(V.Totals.SyncNs, 1e5);
+  EXPECT_DOUBLE_EQ(V.Totals.ComputeNs, 5e5);
+  EXPECT_DOUBLE_EQ(V.Totals.HostGapNs, 4e5);
+  EXPECT_FALSE(V.NeedsGpu.empty());
+
+  const FindingResult &Confirmed = resultAt(V, "torch-sync-item", 10);
+  EXPECT_EQ(Confirmed.Result, Status::Confirmed);
+  EXPECT_DOUBLE_EQ(Confirmed.Per.Count, 1.0);
+  EXPECT_DOUBLE_EQ(Confirmed.Per.Ns, 2000.0);
+  EXPECT_DOUBLE_EQ(Confirmed.Per.Bytes, 4.0);
+  EXPECT_DOUBLE_EQ(Confirmed.Share, 0.002);
+  EXPECT_EQ(Confirmed.Outside.Count, 1u);
+  // On the CPU the value is read from host memory: the wait needs a GPU.
+  EXPECT_TRUE(Confirmed.NeedsGpu);
+  EXPECT_NE(Confirmed.Reason.find("GPU"), std::string::npos);
+
+  const FindingResult &Outside = resultAt(V, "torch-sync-host-to-device", 20);
+  EXPECT_EQ(Outside.Result, Status::NotObserved);
+  EXPECT_NE(Outside.Reason.find("outside the measured steps"),
+            std::string::npos);
+  EXPECT_FALSE(Outside.NeedsGpu);
+
+  EXPECT_EQ(resultAt(V, "torch-sync-item", 30).Result, Status::NotExercised);
+  EXPECT_EQ(resultAt(V, "cuda-sync-in-loop", 10).Result, Status::NotCheckable);
+  // Explicit synchronizations show only in sync-debug reports, on a GPU.
+  EXPECT_EQ(resultAt(V, "torch-sync-explicit", 10).Result,
+            Status::NotCheckable);
+}
+
+TEST(ValidateTest, GpuRunsNeedRealTransfers) {
+  FakeRun Run;
+  Run.Data.CudaAvailable = true;
+  // A blocking copy to the device at line 10.
+  Site &Blocking = Run.site(1, FlagMove | FlagCopyH2D, {frame(10)});
+  Blocking.Dst = "cuda";
+  Blocking.Measured = tally(2, 90000, 2048);
+  // A non-blocking copy from pinned memory at line 20: not a sync.
+  Site &Async =
+      Run.site(1, FlagMove | FlagCopyH2DAsync | FlagPinned | FlagNonBlocking,
+               {frame(20)});
+  Async.Dst = "cuda";
+  Async.Measured = tally(2, 9000, 2048);
+  // A tensor already on the device at line 30: to() does nothing.
+  Site &Already = Run.site(1, FlagMove, {frame(30)});
+  Already.Src = Already.Dst = "cuda";
+  Already.Measured = tally(2, 100, 64);
+  // item() of a host tensor at line 40: no device involved.
+  Site &HostItem = Run.site(0, FlagItem, {frame(40)});
+  HostItem.Measured = tally(2);
+  Validation V = Run.judge({finding("torch-sync-host-to-device", 10),
+                            finding("torch-sync-host-to-device", 20),
+                            finding("torch-sync-host-to-device", 30),
+                            finding("torch-sync-item", 40)});
+  const FindingResult &Real = resultAt(V, "torch-sync-host-to-device", 10);
+  EXPECT_EQ(Real.Result, Status::Confirmed);
+  EXPECT_FALSE(Real.NeedsGpu);
+  EXPECT_DOUBLE_EQ(Real.Per.Bytes, 1024.0);
+  const FindingResult &Pinned = resultAt(V, "torch-sync-host-to-device", 20);
+  EXPECT_EQ(Pinned.Result, Status::NotObserved);
+  EXPECT_NE(Pinned.Reason.find("pinned"), std::string::npos);
+  const FindingResult &OnDevice = resultAt(V, "torch-sync-host-to-device", 30);
+  EXPECT_EQ(OnDevice.Result, Status::NotObserved);
+  EXPECT_NE(OnDevice.Reason.find("already on the cuda"), std::string::npos);
+  EXPECT_EQ(resultAt(V, "torch-sync-item", 40).Result, Status::NotObserved);
+  EXPECT_TRUE(V.NeedsGpu.empty());
+}
+
+TEST(ValidateTest, MatchesByFunctionWithoutLineTables) {
+  FakeRun Run;
+  // No line tables: the symbol table names the function, nothing more.
+  Site &Item = Run.site(0, FlagItem, {frame(0, "trainStep(Model&)")});
+  Item.Measured = tally(4);
+  Site &Other = Run.site(4, FlagGradMode, {frame(0, "evaluate(Model&)")});
+  Other.Measured = tally(2);
+  std::vector<std::string> Asked;
+  FunctionLookup Lookup = [&](llvm::StringRef Path,
+                              unsigned Line) -> std::optional<std::string> {
+    Asked.push_back(Path.str() + ":" + std::to_string(Line));
+    if (Line == 10)
+      return std::string("trainStep");
+    if (Line == 20)
+      return std::string("validate");
+    return std::nullopt;
+  };
+  Validation V =
+      Run.judge({finding("torch-sync-item", 10), finding("torch-sync-item", 20),
+                 finding("torch-sync-item", 30)},
+                Lookup);
+  const FindingResult &ByFunction = resultAt(V, "torch-sync-item", 10);
+  EXPECT_EQ(ByFunction.Result, Status::Confirmed);
+  EXPECT_TRUE(ByFunction.MatchedByFunction);
+  EXPECT_EQ(ByFunction.Function, "trainStep");
+  EXPECT_DOUBLE_EQ(ByFunction.Per.Count, 2.0);
+  // A function that never ran.
+  EXPECT_EQ(resultAt(V, "torch-sync-item", 20).Result, Status::NotExercised);
+  // A line whose function is unknown cannot be judged.
+  EXPECT_EQ(resultAt(V, "torch-sync-item", 30).Result, Status::NotCheckable);
+  EXPECT_EQ(Asked.size(), 3u);
+  ASSERT_FALSE(V.Warnings.empty());
+  EXPECT_NE(V.Warnings.front().find("no line tables"), std::string::npos);
+}
+
+TEST(ValidateTest, RunWithoutStepsCountsPerRun) {
+  FakeRun Run;
+  for (StepRecord &S : Run.Data.Steps)
+    S.Complete = false;
+  Run.Data.Steps.resize(1);
+  Run.Data.BackwardPasses = Run.Data.OptimizerSteps = 0;
+  Site &Repeated = Run.site(0, FlagItem, {frame(10)});
+  Repeated.Setup = tally(12);
+  Site &Once = Run.site(0, FlagItem, {frame(20)});
+  Once.Setup = tally(1);
+  Validation V = Run.judge(
+      {finding("torch-sync-item", 10), finding("torch-sync-item", 20)});
+  EXPECT_EQ(V.Totals.StepsMeasured, 0u);
+  const FindingResult &R = resultAt(V, "torch-sync-item", 10);
+  EXPECT_EQ(R.Result, Status::Confirmed);
+  EXPECT_DOUBLE_EQ(R.Per.Count, 12.0);
+  // Once is no pattern.
+  EXPECT_EQ(resultAt(V, "torch-sync-item", 20).Result, Status::NotObserved);
+  ASSERT_FALSE(V.Warnings.empty());
+  EXPECT_NE(V.Warnings.front().find("no training step"), std::string::npos);
+}
+
+TEST(ValidateTest, SignalsForChecksToCome) {
+  FakeRun Run;
+  auto Series = [](std::vector<uint64_t> Sizes) {
+    std::vector<SeriesPoint> Out;
+    for (size_t I = 0; I < Sizes.size(); ++I)
+      Out.push_back({static_cast<int64_t>(I + 1), 1, Sizes[I], Sizes[I]});
+    return Out;
+  };
+  Site &Growing = Run.site(3, FlagCat | FlagGradMode, {frame(10)});
+  Growing.Measured = tally(3, 300, 64 + 128 + 192);
+  Growing.Series = Series({64, 128, 192});
+  // Same sizes every step: a batch built by cat, not a growing tensor.
+  Site &Fixed = Run.site(3, FlagCat | FlagGradMode, {frame(20)});
+  Fixed.Measured = tally(3, 300, 3 * 64);
+  Fixed.Series = Series({64, 64, 64});
+  // A model's forward (line 5) run from an evaluation at line 30 with grad
+  // mode on, never backpropagated; the same forward from the training at
+  // line 40 is.
+  Site &Eval = Run.site(4, FlagGradMode, {frame(5, "Net::forward"), frame(30)});
+  Eval.Measured = tally(2);
+  Eval.Measured.Nodes = 6;
+  Site &Train =
+      Run.site(4, FlagGradMode, {frame(5, "Net::forward"), frame(40)});
+  Train.Measured = tally(2);
+  Train.Measured.Nodes = Train.Measured.NodesBackwarded = 6;
+  Site &NotCleared = Run.site(0, FlagGradNotCleared, {frame(50, "main")});
+  NotCleared.Measured = tally(4, 0, 80);
+  Validation V = Run.judge({});
+  std::map<std::string, const SignalResult *> ByKind;
+  for (const SignalResult &S : V.Signals)
+    ByKind[signalKindName(S.Kind).str() + "@" + std::to_string(S.Where.Line) +
+           (S.Chain.size() > 1 ? "<-" + std::to_string(S.Chain[1].Line) : "")] =
+        &S;
+  ASSERT_TRUE(ByKind.count("growing-cat@10"));
+  EXPECT_EQ(ByKind["growing-cat@10"]->Detail,
+            "output grew from 64 B to 192 B over 3 steps");
+  EXPECT_FALSE(ByKind.count("growing-cat@20"));
+  ASSERT_TRUE(ByKind.count("grad-without-backward@5<-30"));
+  EXPECT_DOUBLE_EQ(ByKind["grad-without-backward@5<-30"]->Per.Count, 3.0);
+  EXPECT_FALSE(ByKind.count("grad-without-backward@5<-40"));
+  ASSERT_TRUE(ByKind.count("grad-not-cleared@50"));
+  EXPECT_DOUBLE_EQ(ByKind["grad-not-cleared@50"]->Per.Count, 2.0);
+}
+
+TEST(ValidateTest, FilesAndFunctions) {
+  EXPECT_TRUE(sameFile("/a/b/train.cpp", "/a/b/./train.cpp"));
+  EXPECT_TRUE(sameFile("/build/x/examples/regression/train.cpp",
+                       "/home/me/src/examples/regression/train.cpp"));
+  EXPECT_FALSE(sameFile("/src/examples/classifier/train.cpp",
+                        "/src/examples/regression/train.cpp"));
+  EXPECT_FALSE(sameFile("", "/src/train.cpp"));
+  EXPECT_TRUE(isLibraryFile("/usr/include/ATen/core/TensorBody.h"));
+  EXPECT_TRUE(isLibraryFile("/opt/libtorch/include/torch/csrc/api/x.h"));
+  EXPECT_FALSE(isLibraryFile("/src/project/train.cpp"));
+
+  EXPECT_EQ(baseFunctionName("main"), "main");
+  EXPECT_EQ(baseFunctionName("NetImpl::forward(at::Tensor)"), "forward");
+  EXPECT_EQ(baseFunctionName("void trainEpoch<Loader<int>>(Classifier&, "
+                             "Loader<int>&)"),
+            "trainEpoch");
+  EXPECT_EQ(baseFunctionName("ns::Holder<int>::~Holder()"), "~Holder");
+  EXPECT_EQ(
+      baseFunctionName("std::function<void (int)>::operator()(int) const"),
+      "operator()");
+  EXPECT_EQ(baseFunctionName("Counter::operators_seen(int)"), "operators_seen");
+}
+
+TEST(ValidateTest, EnclosingFunctionByBraces) {
+  const char *Source = R"cpp(#include <x.h>
+struct NetImpl : Module {
+  NetImpl() : fc1(make(8, 32)), fc2(make(32, 1)) {
+    int A = 1; // {
+  }
+  Tensor forward(Tensor x) {
+    return fc2(x);
+  }
+};
+/* a comment with a brace { */
+template <typename Loader>
+void trainEpoch(Loader &L) {
+  for (auto &B : L) {
+    auto F = [&](int X) { return X + 1; };
+    const char *S = "}";
+    if (B) {
+      step();
+    }
+  }
+}
+int main() {
+  return 0;
+}
+)cpp";
+  EXPECT_EQ(enclosingFunctionName(Source, 4), "NetImpl");
+  EXPECT_EQ(enclosingFunctionName(Source, 7), "forward");
+  EXPECT_EQ(enclosingFunctionName(Source, 14), "trainEpoch");
+  EXPECT_EQ(enclosingFunctionName(Source, 17), "trainEpoch");
+  EXPECT_EQ(enclosingFunctionName(Source, 22), "main");
+  // Outside any function body.
+  EXPECT_EQ(enclosingFunctionName(Source, 2), std::nullopt);
+  EXPECT_EQ(enclosingFunctionName(Source, 10), std::nullopt);
+}
+
+TEST(ValidateTest, ReadsRuntimeData) {
+  const char *Text = R"json({"format":"trainlint-runtime","version":1,
+    "pid":12,"parent_pid":1,"root_pid":12,"forked_child":false,
+    "torch":{"built":"1.13.0","loaded":"1.13.0","cuda_build":false,
+             "cuda_available":false,"runtime_cuda":false},
+    "config":{"stop_after_steps":2,"step_on":"optimizer"},
+    "end":{"reason":"steps-reached","signal":0,"signal_name":""},
+    "time":{"start_ns":5,"end_ns":50},"tables_complete":true,
+    "modules":[{"path":"/bin/train","bias":"0x5500","ranges":[["0x6000","0x7000"]]}],
+    "counts":{"backward_passes":3,"optimizer_steps":3,"top_level_ops":40},
+    "steps":[{"index":0,"complete":true,"start_ns":5,"end_ns":10},
+             {"index":1,"complete":true,"start_ns":10,"end_ns":30,"op_ns":15},
+             {"index":2,"complete":false,"start_ns":30,"end_ns":31}],
+    "ops":["aten::item"],
+    "stacks":[["0x6010","0xffffffffffff0000"]],
+    "sites":[{"stack":0,"op":0,"thread":1,"flags":["item","grad-mode"],
+              "src":"cpu","dst":"cpu","steps_seen":1,
+              "setup":{"count":1},"measured":{"count":2,"bytes":8},"tail":{},
+              "series":[{"step":1,"count":2,"bytes":8,"max_bytes":4}]}]})json";
+  auto D = parseRuntimeData(Text, "data.json");
+  ASSERT_TRUE(static_cast<bool>(D)) << llvm::toString(D.takeError());
+  EXPECT_EQ(D->Pid, 12);
+  EXPECT_EQ(D->EndReason, "steps-reached");
+  ASSERT_EQ(D->Modules.size(), 1u);
+  EXPECT_EQ(D->Modules[0].Bias, 0x5500u);
+  ASSERT_EQ(D->Stacks.size(), 1u);
+  EXPECT_EQ(D->Stacks[0][1], 0xffffffffffff0000ull);
+  ASSERT_EQ(D->Sites.size(), 1u);
+  EXPECT_EQ(D->Sites[0].Flags, FlagItem | FlagGradMode);
+  EXPECT_EQ(D->Sites[0].Measured.Count, 2u);
+  EXPECT_EQ(D->Sites[0].all().Count, 3u);
+  EXPECT_EQ(D->measuredSteps().size(), 1u);
+  EXPECT_EQ(D->measuredSteps()[0]->wallNs(), 20u);
+
+  auto Wrong = parseRuntimeData(R"({"format":"something else"})", "x.json");
+  ASSERT_FALSE(static_cast<bool>(Wrong));
+  EXPECT_NE(llvm::toString(Wrong.takeError()).find("x.json"),
+            std::string::npos);
+  auto Dangling = parseRuntimeData(
+      R"({"format":"trainlint-runtime","version":1,"stacks":[[]],
+          "sites":[{"stack":4}]})",
+      "y.json");
+  EXPECT_FALSE(static_cast<bool>(Dangling));
+  llvm::consumeError(Dangling.takeError());
+}
+
+TEST(ValidateTest, ReportsAreWellFormed) {
+  FakeRun Run;
+  Site &Item = Run.site(0, FlagItem, {frame(10)});
+  Item.Measured = tally(2);
+  Validation V = Run.judge({finding("torch-sync-item", 10)});
+  RunInfo Info;
+  Info.Argv = {"/bin/train", "<arg>"};
+  Info.Exit.How = ProgramExit::Exited;
+  Info.StepsRequested = 2;
+  Info.Primary = &Run.Data;
+  Info.Processes = {&Run.Data};
+
+  std::string Json;
+  llvm::raw_string_ostream JS(Json);
+  writeJsonReport(JS, Info, V);
+  auto Parsed = llvm::json::parse(Json);
+  ASSERT_TRUE(static_cast<bool>(Parsed)) << llvm::toString(Parsed.takeError());
+  const llvm::json::Object *Root = Parsed->getAsObject();
+  ASSERT_TRUE(Root);
+  EXPECT_EQ(Root->getInteger("version"), 1);
+  EXPECT_EQ(Root->getObject("run")->getString("end"), "steps-reached");
+  const llvm::json::Array *Findings = Root->getArray("findings");
+  ASSERT_TRUE(Findings && Findings->size() == 1);
+  EXPECT_EQ((*Findings)[0].getAsObject()->getString("status"), "confirmed");
+  EXPECT_EQ(Root->getObject("summary")->getNumber("steps_measured"), 2);
+
+  std::string Html;
+  llvm::raw_string_ostream HS(Html);
+  writeHtmlReport(HS, Info, V);
+  EXPECT_EQ(Html.find("<script"), std::string::npos);
+  EXPECT_EQ(Html.find("href="), std::string::npos);
+  EXPECT_EQ(Html.find("&lt;arg&gt;") != std::string::npos, true);
+  EXPECT_EQ(Html.find("<arg>"), std::string::npos);
+  EXPECT_NE(Html.find("<svg"), std::string::npos);
+}
+
+} // namespace

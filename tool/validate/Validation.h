@@ -1,0 +1,190 @@
+//===--- Validation.h - findings against measurements -----------*- C++ -*-===//
+//
+// The judgement of `trainlint validate`: for every finding, whether the
+// smoke run showed its cost at its line (confirmed), ran the line without
+// it (not-observed), never ran the line (not-exercised), or has no way to
+// tell (not-checkable); signals that no finding asked about; and where the
+// step time went. It works on symbolized stacks through StackSource, so that
+// tests can hand it frames without running a program.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TRAINLINT_TOOL_VALIDATE_VALIDATION_H
+#define TRAINLINT_TOOL_VALIDATE_VALIDATION_H
+
+#include "Finding.h"
+#include "validate/RuntimeData.h"
+#include "validate/StackSymbolizer.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trainlint {
+namespace validate {
+
+enum class Status { Confirmed, NotObserved, NotExercised, NotCheckable };
+llvm::StringRef statusName(Status S);
+
+/// What the runtime can observe for a check.
+enum class SignalKind {
+  None,
+  /// `_local_scalar_dense`: item(), bool conversion, printing.
+  Item,
+  /// Copies to the host; on a CPU run, move requests to the CPU.
+  DeviceToHost,
+  /// Blocking copies to a device; on a CPU run, move requests of host tensors.
+  HostToDevice,
+  /// Data-dependent output shapes (nonzero, masked_select, unique).
+  ShapeSync,
+  /// Synchronizations reported by CUDA's sync-debug mode.
+  ExplicitSync,
+  /// A `cat` whose output grows from step to step.
+  GrowingCat,
+  /// Autograd graphs built and never backpropagated.
+  GradWithoutBackward,
+  /// Gradients accumulated across optimizer steps.
+  GradNotCleared,
+  /// How many operators the line runs per step.
+  OpCount,
+};
+llvm::StringRef signalKindName(SignalKind K);
+
+/// The signal that confirms \p Check, and whether a CPU run can see it.
+struct CheckSignal {
+  SignalKind Kind = SignalKind::None;
+  /// Only a GPU run shows the signal at all (a CPU run cannot check it).
+  bool OnlyOnGpu = false;
+  /// On a CPU run the operation is seen but its device cost is not.
+  bool CostOnDevice = false;
+  /// Why there is no signal, when Kind is None.
+  llvm::StringRef Why;
+};
+CheckSignal signalForCheck(llvm::StringRef Check);
+
+struct PerStep {
+  double Count = 0;
+  double Ns = 0;
+  double Bytes = 0;
+};
+
+/// One operator seen at a finding's line: the evidence behind its status.
+struct Evidence {
+  std::string Op;
+  uint32_t Flags = 0;
+  std::string Src, Dst;
+  Tally Measured;
+  Tally Outside;
+  bool Signal = false;
+};
+
+struct FindingResult {
+  Finding Source;
+  Status Result = Status::NotCheckable;
+  SignalKind Kind = SignalKind::None;
+  std::string Reason;
+  /// The line had no line table; frames were matched by the function that
+  /// contains it.
+  bool MatchedByFunction = false;
+  std::string Function;
+  /// Of the signal's calls, in the measured steps, per step.
+  PerStep Per;
+  /// Of the signal's calls over the whole run.
+  Tally Total;
+  /// Of the signal's calls before the first or after the last measured step.
+  Tally Outside;
+  uint64_t StepsSeen = 0;
+  /// Time per step over the mean step time.
+  double Share = 0;
+  /// A CPU run saw the operation but not what it costs on a device.
+  bool NeedsGpu = false;
+  std::vector<Evidence> Seen;
+};
+
+/// A signal found in the run, whether or not a finding asked for it.
+struct SignalResult {
+  SignalKind Kind = SignalKind::None;
+  /// The innermost frame of the user's code, and the user's frames from it
+  /// outwards (at most four): a model's forward called from two loops is
+  /// two signals.
+  SourceFrame Where;
+  std::vector<SourceFrame> Chain;
+  std::string Op;
+  PerStep Per;
+  Tally Total;
+  /// Per-kind details: the growing sizes, nodes never backwarded, ...
+  std::string Detail;
+  std::vector<SeriesPoint> Series;
+};
+
+/// A source line and what ran there per step.
+struct LineCost {
+  SourceFrame Where;
+  PerStep Ops;
+  double GapNs = 0;
+};
+
+struct Summary {
+  uint64_t StepsMeasured = 0;
+  uint64_t BackwardPasses = 0;
+  uint64_t OptimizerSteps = 0;
+  double StepsPerSecond = 0;
+  double MeanStepNs = 0;
+  double MedianStepNs = 0;
+  /// Per step: inside operators, minus syncs; waiting in syncs; host time
+  /// between operators on the training thread.
+  double ComputeNs = 0;
+  double SyncNs = 0;
+  double HostGapNs = 0;
+  double BackwardNs = 0;
+  double OtherThreadsOpNs = 0;
+  /// The measured steps, in order.
+  std::vector<const StepRecord *> Steps;
+};
+
+struct Validation {
+  std::vector<FindingResult> Findings;
+  std::vector<SignalResult> Signals;
+  std::vector<LineCost> Lines;
+  Summary Totals;
+  /// A GPU took part: device costs are measured, not inferred.
+  bool Gpu = false;
+  /// What a CPU-only run cannot confirm, for the report.
+  std::vector<std::string> NeedsGpu;
+  std::vector<std::string> Warnings;
+};
+
+/// Symbolized frames of a data file's stack.
+using StackSource = llvm::function_ref<const SourceStack &(unsigned Stack)>;
+
+/// The name of the function whose body holds \p Line of \p File, for
+/// matching without line tables; std::nullopt when unknown.
+using FunctionLookup = std::function<std::optional<std::string>(
+    llvm::StringRef File, unsigned Line)>;
+
+/// Judges \p Findings against \p Data.
+Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
+                            const std::vector<Finding> &Findings,
+                            const FunctionLookup &EnclosingFunction);
+
+/// Whether a frame's file is a library's (system headers, libtorch's
+/// headers, the C++ library) rather than the user's.
+bool isLibraryFile(llvm::StringRef File);
+
+/// Whether a frame's file and a finding's file name the same file: equal
+/// after normalization, or equal in their last two path components.
+bool sameFile(llvm::StringRef FrameFile, llvm::StringRef FindingFile);
+
+/// "ns::Class::method(int) const" -> "method"; "void f<int>(int)" -> "f".
+std::string baseFunctionName(llvm::StringRef Demangled);
+
+/// The function whose body contains \p Line of \p Source (1-based), by a
+/// brace-matching scan that skips comments, strings and preprocessor lines.
+std::optional<std::string> enclosingFunctionName(llvm::StringRef Source,
+                                                 unsigned Line);
+
+} // namespace validate
+} // namespace trainlint
+
+#endif // TRAINLINT_TOOL_VALIDATE_VALIDATION_H
