@@ -1,6 +1,7 @@
 //===--- CudaMemory.cpp - where a CUDA copy's host memory comes from ------===//
 
 #include "CudaMemory.h"
+#include "PerTranslationUnit.h"
 #include "TorchApi.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
@@ -10,9 +11,6 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallPtrSet.h"
-#include <map>
-#include <memory>
-#include <mutex>
 
 namespace trainlint {
 
@@ -581,30 +579,8 @@ PinnedIndex::PinnedIndex(ASTContext &Ctx) {
   }
 }
 
-std::mutex IndexMutex;
-std::map<const ASTContext *, std::unique_ptr<PinnedIndex>> &indexes() {
-  static std::map<const ASTContext *, std::unique_ptr<PinnedIndex>> Indexes;
-  return Indexes;
-}
-void forgetIndex(void *Ctx) {
-  std::lock_guard<std::mutex> Lock(IndexMutex);
-  indexes().erase(static_cast<const ASTContext *>(Ctx));
-}
-
 const PinnedIndex &PinnedIndex::get(ASTContext &Ctx) {
-  {
-    std::lock_guard<std::mutex> Lock(IndexMutex);
-    auto It = indexes().find(&Ctx);
-    if (It != indexes().end())
-      return *It->second;
-  }
-  // Built outside the lock: each thread has its own AST.
-  auto Index = std::make_unique<PinnedIndex>(Ctx);
-  std::lock_guard<std::mutex> Lock(IndexMutex);
-  auto [It, Inserted] = indexes().try_emplace(&Ctx, std::move(Index));
-  if (Inserted)
-    Ctx.AddDeallocation(forgetIndex, &Ctx);
-  return *It->second;
+  return perTranslationUnit<PinnedIndex>(Ctx);
 }
 
 } // namespace

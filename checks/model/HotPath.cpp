@@ -1,6 +1,7 @@
 //===--- HotPath.cpp - is this statement on the training hot path? --------===//
 
 #include "HotPath.h"
+#include "PerTranslationUnit.h"
 #include "TorchApi.h"
 #include "clang/AST/ASTLambda.h"
 #include "clang/AST/DeclCXX.h"
@@ -10,7 +11,6 @@
 #include "llvm/ADT/STLExtras.h"
 #include <deque>
 #include <map>
-#include <mutex>
 
 namespace trainlint {
 
@@ -767,32 +767,8 @@ std::optional<LoopKind> HotPathModel::loopKind(const Stmt &Loop) const {
 
 bool HotPathModel::mayUseAccelerator() const { return P->Accelerator; }
 
-namespace {
-std::mutex ModelsMutex;
-std::map<const ASTContext *, std::unique_ptr<HotPathModel>> &models() {
-  static std::map<const ASTContext *, std::unique_ptr<HotPathModel>> Models;
-  return Models;
-}
-void forgetModel(void *Ctx) {
-  std::lock_guard<std::mutex> Lock(ModelsMutex);
-  models().erase(static_cast<const ASTContext *>(Ctx));
-}
-} // namespace
-
 const HotPathModel &HotPathModel::get(ASTContext &Ctx) {
-  {
-    std::lock_guard<std::mutex> Lock(ModelsMutex);
-    auto It = models().find(&Ctx);
-    if (It != models().end())
-      return *It->second;
-  }
-  // Built outside the lock: each thread has its own AST.
-  auto Model = std::make_unique<HotPathModel>(Ctx);
-  std::lock_guard<std::mutex> Lock(ModelsMutex);
-  auto [It, Inserted] = models().try_emplace(&Ctx, std::move(Model));
-  if (Inserted)
-    Ctx.AddDeallocation(forgetModel, &Ctx);
-  return *It->second;
+  return perTranslationUnit<HotPathModel>(Ctx);
 }
 
 } // namespace trainlint
