@@ -124,6 +124,35 @@ TEST(TensorDeviceTest, EverySpellingOfADevice) {
                 "none",   "cpu",         "accelerator", "unknown"}));
 }
 
+TEST(TensorDeviceTest, DeviceVariablesThatMayChangeAreUnknown) {
+  Parsed P(R"cpp(
+    void reset(torch::Device &d);
+    void look(const torch::Device &d);
+    void keep(torch::Device d);
+    void f(torch::Tensor x) {
+      torch::Device byReference(torch::kCPU);
+      reset(byReference);
+      x.to(byReference);
+      torch::Device addressTaken(torch::kCPU);
+      torch::Device *p = &addressTaken;
+      x.to(addressTaken);
+      torch::Device captured(torch::kCPU);
+      auto change = [&] { captured = torch::Device(torch::kCUDA); };
+      x.to(captured);
+      torch::Device aliased(torch::kCPU);
+      torch::Device &alias = aliased;
+      x.to(aliased);
+      torch::Device onlyRead(torch::kCPU);
+      look(onlyRead);
+      keep(onlyRead);
+      x.to(onlyRead);
+    }
+  )cpp");
+  EXPECT_EQ(targets(P, "to"), (std::vector<std::string>{
+                                  "unknown", "unknown", "unknown", "unknown",
+                                  "cpu"}));
+}
+
 TEST(TensorDeviceTest, CpuAndCudaAreMovesWithoutNonBlocking) {
   Parsed P(R"cpp(
     void f(torch::Tensor x, torch::Device d) {
