@@ -154,18 +154,7 @@ std::vector<OptionSpec> checkOptionSpecs(CheckOptions &O) {
          O.Selection.Excludes.push_back(V.str());
          return std::string();
        }},
-      {{"--fail-level"},
-       "LEVEL",
-       "exit with 1 for findings at or above: note, warning (default), error "
-       "or none",
-       [&O](llvm::StringRef V) {
-         auto Level = parseFailLevel(V);
-         if (!Level)
-           return "invalid --fail-level '" + V.str() +
-                  "': expected note, warning, error or none";
-         O.FailLevel = *Level;
-         return std::string();
-       }},
+      failLevelOption(O.FailLevel),
       {{"--project-root"},
        "DIR",
        "root for relative paths and fingerprints (default: the git "
@@ -307,12 +296,23 @@ int listFiles(const UnitPlan &Plan) {
 
 } // namespace
 
-std::optional<std::optional<Severity>> parseFailLevel(llvm::StringRef Text) {
-  if (Text == "none")
-    return std::optional<Severity>();
-  if (std::optional<Severity> Sev = parseSeverity(Text))
-    return std::optional<std::optional<Severity>>(Sev);
-  return std::nullopt;
+OptionSpec failLevelOption(std::optional<Severity> &FailLevel) {
+  return {{"--fail-level"},
+          "LEVEL",
+          "exit with 1 for findings at or above: note, warning (default), "
+          "error or none",
+          [&FailLevel](llvm::StringRef V) {
+            if (V == "none") {
+              FailLevel.reset();
+              return std::string();
+            }
+            std::optional<Severity> Level = parseSeverity(V);
+            if (!Level)
+              return "invalid --fail-level '" + V.str() +
+                     "': expected note, warning, error or none";
+            FailLevel = *Level;
+            return std::string();
+          }};
 }
 
 int exitStatusFor(const Report &R, std::optional<Severity> FailLevel) {

@@ -9,6 +9,7 @@
 #ifndef TRAINLINT_TOOL_COMMANDS_H
 #define TRAINLINT_TOOL_COMMANDS_H
 
+#include "Arguments.h"
 #include "Finding.h"
 #include "llvm/ADT/ArrayRef.h"
 #include <optional>
@@ -23,8 +24,9 @@ int runCheckCommand(llvm::ArrayRef<const char *> Args,
 int runMergeCommand(llvm::ArrayRef<const char *> Args);
 int runListChecksCommand(llvm::ArrayRef<const char *> Args);
 
-/// Parses `--fail-level`: note, warning, error, or none (never fail).
-std::optional<std::optional<Severity>> parseFailLevel(llvm::StringRef Text);
+/// The `--fail-level` option of the commands that report: note, warning,
+/// error, or none (never fail).
+OptionSpec failLevelOption(std::optional<Severity> &FailLevel);
 
 /// The exit status for \p R: 2 with errors, 1 with a finding at or above
 /// \p FailLevel (none: never), else 0.

@@ -45,17 +45,7 @@ std::vector<OptionSpec> mergeOptionSpecs(MergeOptions &O) {
          O.Output = V.str();
          return std::string();
        }},
-      {{"--fail-level"},
-       "LEVEL",
-       "exit with 1 for findings at or above: note, warning (default), error "
-       "or none",
-       [&O](llvm::StringRef V) {
-         auto Level = parseFailLevel(V);
-         if (!Level)
-           return "invalid --fail-level '" + V.str() + "'";
-         O.FailLevel = *Level;
-         return std::string();
-       }},
+      failLevelOption(O.FailLevel),
       {{"--project-root"},
        "DIR",
        "root for relative paths (default: the git work tree, else the current "
