@@ -54,47 +54,6 @@ Recorder &recorder() {
   return *R;
 }
 
-const char *flagName(unsigned Bit) {
-  switch (1u << Bit) {
-  case FlagItem:
-    return "item";
-  case FlagCopyD2H:
-    return "copy-d2h";
-  case FlagCopyH2D:
-    return "copy-h2d";
-  case FlagCopyH2DAsync:
-    return "copy-h2d-async";
-  case FlagCopyD2D:
-    return "copy-d2d";
-  case FlagMove:
-    return "move";
-  case FlagPinned:
-    return "pinned";
-  case FlagShapeSync:
-    return "shape-sync";
-  case FlagCat:
-    return "cat";
-  case FlagGradMode:
-    return "grad-mode";
-  case FlagOptimizer:
-    return "optimizer";
-  case FlagBackward:
-    return "backward";
-  case FlagSyncDebug:
-    return "sync-debug";
-  case FlagGradNotCleared:
-    return "grad-not-cleared";
-  case FlagNonBlocking:
-    return "non-blocking";
-  case FlagZero:
-    return "zero";
-  case FlagFactory:
-    return "factory";
-  default:
-    return nullptr;
-  }
-}
-
 const char *deviceName(int Type) {
   switch (Type) {
   case -1:

@@ -16,6 +16,7 @@
 #ifndef TRAINLINT_RUNTIME_RUNTIME_H
 #define TRAINLINT_RUNTIME_RUNTIME_H
 
+#include "DataFormat.h"
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -42,58 +43,11 @@ constexpr int RefusedExitStatus = 86;
 /// Monotonic time in nanoseconds.
 uint64_t nowNs();
 
-/// What one top-level operator call did, as bits. A call site's record is
-/// keyed by these, so a call that sometimes copies and sometimes does not
-/// gets two records.
-enum SiteFlag : uint32_t {
-  /// `_local_scalar_dense` ran: a tensor's value was read into a host scalar
-  /// (`item()`, `if (tensor)`, printing).
-  FlagItem = 1u << 0,
-  /// A copy from a device to the host.
-  FlagCopyD2H = 1u << 1,
-  /// A blocking copy from the host to a device.
-  FlagCopyH2D = 1u << 2,
-  /// A non-blocking copy from pinned host memory to a device.
-  FlagCopyH2DAsync = 1u << 3,
-  /// A copy between two devices.
-  FlagCopyD2D = 1u << 4,
-  /// The call is a move request: `to()`, `cpu()`, `cuda()`. Whether data
-  /// moved is in the copy bits and the source and destination devices.
-  FlagMove = 1u << 5,
-  /// The source of the copy or move is pinned host memory.
-  FlagPinned = 1u << 6,
-  /// An operator whose output shape depends on tensor values ran
-  /// (`nonzero`, `masked_select`, `unique`): it synchronizes on a device.
-  FlagShapeSync = 1u << 7,
-  /// `cat`; the bytes are the output's.
-  FlagCat = 1u << 8,
-  /// The call ran with grad mode on.
-  FlagGradMode = 1u << 9,
-  /// The call ran between a backward pass and the next grad-mode operator:
-  /// the optimizer step.
-  FlagOptimizer = 1u << 10,
-  /// A backward pass; its stack is the caller of `backward()`.
-  FlagBackward = 1u << 11,
-  /// CUDA's sync-debug mode reported a synchronization in this call.
-  FlagSyncDebug = 1u << 12,
-  /// Gradients accumulated into a `.grad` that nothing cleared since the
-  /// previous optimizer step; recorded at the backward pass.
-  FlagGradNotCleared = 1u << 13,
-  /// The copy or move asked for `non_blocking`.
-  FlagNonBlocking = 1u << 14,
-  /// The call set a tensor to zero (`zero_`, `fill_`): how gradients are
-  /// cleared.
-  FlagZero = 1u << 15,
-  /// The call is a factory: it created a tensor from no tensor input.
-  FlagFactory = 1u << 16,
-};
 
 /// The bits whose calls wait for a device: their time is sync time.
 constexpr uint32_t SyncFlags =
     FlagItem | FlagCopyD2H | FlagCopyH2D | FlagShapeSync | FlagSyncDebug;
 
-/// The data file's name of flag bit \p Bit (0-31), or null for none.
-const char *flagName(unsigned Bit);
 
 /// A device type as the runtime file spells it ("cpu", "cuda", ...); -1 is
 /// "none".

@@ -29,25 +29,6 @@ Tally Site::all() const {
 
 namespace {
 
-const std::pair<const char *, uint32_t> FlagNames[] = {
-    {"item", FlagItem},
-    {"copy-d2h", FlagCopyD2H},
-    {"copy-h2d", FlagCopyH2D},
-    {"copy-h2d-async", FlagCopyH2DAsync},
-    {"copy-d2d", FlagCopyD2D},
-    {"move", FlagMove},
-    {"pinned", FlagPinned},
-    {"shape-sync", FlagShapeSync},
-    {"cat", FlagCat},
-    {"grad-mode", FlagGradMode},
-    {"optimizer", FlagOptimizer},
-    {"backward", FlagBackward},
-    {"sync-debug", FlagSyncDebug},
-    {"grad-not-cleared", FlagGradNotCleared},
-    {"non-blocking", FlagNonBlocking},
-    {"zero", FlagZero},
-    {"factory", FlagFactory},
-};
 
 uint64_t u64(const llvm::json::Object *O, llvm::StringRef Key) {
   if (!O)
@@ -103,7 +84,7 @@ Tally tally(const llvm::json::Object *O) {
 } // namespace
 
 uint32_t flagFromName(llvm::StringRef Name) {
-  for (const auto &[Text, Bit] : FlagNames)
+  for (const auto &[Text, Bit] : SiteFlagNames)
     if (Name == Text)
       return Bit;
   return 0;
@@ -111,7 +92,7 @@ uint32_t flagFromName(llvm::StringRef Name) {
 
 std::string flagNames(uint32_t Flags) {
   std::string Out;
-  for (const auto &[Text, Bit] : FlagNames)
+  for (const auto &[Text, Bit] : SiteFlagNames)
     if (Flags & Bit) {
       if (!Out.empty())
         Out += ", ";

@@ -10,6 +10,7 @@
 #ifndef TRAINLINT_TOOL_VALIDATE_RUNTIMEDATA_H
 #define TRAINLINT_TOOL_VALIDATE_RUNTIMEDATA_H
 
+#include "DataFormat.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include <cstdint>
@@ -42,28 +43,8 @@ struct SeriesPoint {
   uint64_t MaxBytes = 0;
 };
 
-/// The runtime's bits for what a call did (runtime/Runtime.h, SiteFlag).
-enum SiteFlag : uint32_t {
-  FlagItem = 1u << 0,
-  FlagCopyD2H = 1u << 1,
-  FlagCopyH2D = 1u << 2,
-  FlagCopyH2DAsync = 1u << 3,
-  FlagCopyD2D = 1u << 4,
-  FlagMove = 1u << 5,
-  FlagPinned = 1u << 6,
-  FlagShapeSync = 1u << 7,
-  FlagCat = 1u << 8,
-  FlagGradMode = 1u << 9,
-  FlagOptimizer = 1u << 10,
-  FlagBackward = 1u << 11,
-  FlagSyncDebug = 1u << 12,
-  FlagGradNotCleared = 1u << 13,
-  FlagNonBlocking = 1u << 14,
-  FlagZero = 1u << 15,
-  FlagFactory = 1u << 16,
-};
-
-/// The flag's bit for the name the data file uses, or 0.
+/// The flag's bit (runtime/DataFormat.h) for the name the data file uses, or
+/// 0.
 uint32_t flagFromName(llvm::StringRef Name);
 /// The names of the bits in \p Flags, joined with ", ".
 std::string flagNames(uint32_t Flags);
