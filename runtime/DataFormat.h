@@ -10,6 +10,7 @@
 #ifndef TRAINLINT_RUNTIME_DATAFORMAT_H
 #define TRAINLINT_RUNTIME_DATAFORMAT_H
 
+#include <csignal>
 #include <cstdint>
 
 namespace trainlint {
@@ -91,6 +92,35 @@ inline const char *flagName(unsigned Bit) {
     if (static_cast<uint32_t>(Entry.Flag) == (1u << Bit))
       return Entry.Name;
   return nullptr;
+}
+
+/// The name of signal \p Sig as the data file and the report spell it
+/// ("SIGSEGV"), or null for one without a name here. Safe in a signal handler.
+inline const char *signalName(int Sig) {
+  switch (Sig) {
+  case SIGSEGV:
+    return "SIGSEGV";
+  case SIGBUS:
+    return "SIGBUS";
+  case SIGFPE:
+    return "SIGFPE";
+  case SIGILL:
+    return "SIGILL";
+  case SIGABRT:
+    return "SIGABRT";
+  case SIGTERM:
+    return "SIGTERM";
+  case SIGINT:
+    return "SIGINT";
+  case SIGKILL:
+    return "SIGKILL";
+  case SIGHUP:
+    return "SIGHUP";
+  case SIGQUIT:
+    return "SIGQUIT";
+  default:
+    return nullptr;
+  }
 }
 
 } // namespace trainlint

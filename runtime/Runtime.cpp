@@ -82,31 +82,6 @@ const int HandledSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
 struct sigaction OldActions[65];
 char AltStack[1 << 16];
 
-const char *signalName(int Sig) {
-  switch (Sig) {
-  case SIGSEGV:
-    return "SIGSEGV";
-  case SIGBUS:
-    return "SIGBUS";
-  case SIGFPE:
-    return "SIGFPE";
-  case SIGILL:
-    return "SIGILL";
-  case SIGABRT:
-    return "SIGABRT";
-  case SIGTERM:
-    return "SIGTERM";
-  case SIGINT:
-    return "SIGINT";
-  case SIGHUP:
-    return "SIGHUP";
-  case SIGQUIT:
-    return "SIGQUIT";
-  default:
-    return "";
-  }
-}
-
 /// Appends decimal V to Buf (no snprintf: this runs in signal handlers).
 void appendNumber(char *Buf, size_t Cap, uint64_t V) {
   char T[24];
@@ -604,7 +579,8 @@ bool writeData(EndReason Reason, int Signal, const char *Text) {
     Out.key("signal");
     Out.u64(static_cast<uint64_t>(Signal));
     Out.key("signal_name");
-    Out.str(signalName(Signal));
+    const char *Name = signalName(Signal);
+    Out.str(Name ? Name : "");
     Out.ch('}');
     if (Text) {
       Out.key("message");

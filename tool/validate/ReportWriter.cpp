@@ -18,31 +18,9 @@
 namespace trainlint {
 namespace validate {
 
-std::string signalName(int Signal) {
-  switch (Signal) {
-  case SIGSEGV:
-    return "SIGSEGV";
-  case SIGBUS:
-    return "SIGBUS";
-  case SIGFPE:
-    return "SIGFPE";
-  case SIGILL:
-    return "SIGILL";
-  case SIGABRT:
-    return "SIGABRT";
-  case SIGTERM:
-    return "SIGTERM";
-  case SIGINT:
-    return "SIGINT";
-  case SIGKILL:
-    return "SIGKILL";
-  case SIGHUP:
-    return "SIGHUP";
-  case SIGQUIT:
-    return "SIGQUIT";
-  default:
-    return "signal " + std::to_string(Signal);
-  }
+std::string describeSignal(int Signal) {
+  const char *Name = signalName(Signal);
+  return Name ? Name : "signal " + std::to_string(Signal);
 }
 
 std::string endName(const RunInfo &Run) {
@@ -86,7 +64,7 @@ std::string exitText(const ProgramExit &E) {
   case ProgramExit::Exited:
     return "exited with status " + std::to_string(E.Code);
   case ProgramExit::Signaled:
-    return "was killed by " + signalName(E.Signal);
+    return "was killed by " + describeSignal(E.Signal);
   case ProgramExit::TimedOut:
     return "ran past the time limit and was stopped";
   }
@@ -191,7 +169,7 @@ void writeJsonReport(llvm::raw_ostream &OS, const RunInfo &Run,
         case ProgramExit::Signaled:
           J.attribute("status", "signaled");
           J.attribute("signal", Run.Exit.Signal);
-          J.attribute("signal_name", signalName(Run.Exit.Signal));
+          J.attribute("signal_name", describeSignal(Run.Exit.Signal));
           break;
         case ProgramExit::TimedOut:
           J.attribute("status", "timed-out");

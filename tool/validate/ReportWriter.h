@@ -44,7 +44,8 @@ struct RunInfo {
 /// The run's end in a word: "steps-reached", "exit", "signal", "refused",
 /// "timed-out" or "no-data".
 std::string endName(const RunInfo &Run);
-std::string signalName(int Signal);
+/// The name of \p Signal ("SIGSEGV"), or "signal N" where it has none.
+std::string describeSignal(int Signal);
 
 void writeJsonReport(llvm::raw_ostream &OS, const RunInfo &Run,
                      const Validation &V);
