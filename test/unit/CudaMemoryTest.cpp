@@ -4,7 +4,7 @@
 #include "model/CudaMemory.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
-#include "clang/Tooling/Tooling.h"
+#include "MockAST.h"
 #include "gtest/gtest.h"
 
 using namespace clang;
@@ -16,20 +16,11 @@ namespace {
 /// Parses \p Code after the mock CUDA runtime and the standard containers.
 class Parsed {
 public:
-  explicit Parsed(const std::string &Code) {
-    std::vector<std::string> Args = {"-std=c++17", "-I" TRAINLINT_MOCK_DIR,
-                                     "-I" TRAINLINT_MOCK_DIR "/cuda"};
-#ifdef TRAINLINT_CLANG_RESOURCE_DIR
-    Args.push_back("-resource-dir=" TRAINLINT_CLANG_RESOURCE_DIR);
-#endif
-    AST = tooling::buildASTFromCodeWithArgs(
-        "#include <cuda_runtime.h>\n#include <cstdlib>\n#include <memory>\n"
-        "#include <string>\n#include <vector>\n" +
-            Code,
-        Args, "input.cpp");
-    EXPECT_FALSE(AST->getDiagnostics().hasErrorOccurred())
-        << "the test code compiles";
-  }
+  explicit Parsed(const std::string &Code)
+      : AST(parseWithMocks("#include <cuda_runtime.h>\n#include <cstdlib>\n"
+                           "#include <memory>\n#include <string>\n"
+                           "#include <vector>\n",
+                           Code)) {}
 
   ASTContext &context() { return AST->getASTContext(); }
 

@@ -4,7 +4,7 @@
 #include "model/HotPath.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
-#include "clang/Tooling/Tooling.h"
+#include "MockAST.h"
 #include "gtest/gtest.h"
 #include <map>
 
@@ -18,20 +18,10 @@ namespace {
 /// to calls by callee name.
 class Parsed {
 public:
-  explicit Parsed(const std::string &Code, bool Cuda = false) {
-    std::vector<std::string> Args = {"-std=c++17", "-I" TRAINLINT_MOCK_DIR,
-                                     "-I" TRAINLINT_MOCK_DIR "/cuda",
-                                     "-resource-dir=" TRAINLINT_CLANG_RESOURCE_DIR};
-    std::string File = "input.cpp";
-    if (Cuda) {
-      Args.insert(Args.end(), {"-xcuda", "--cuda-host-only", "-nocudainc",
-                               "-nocudalib", "--no-cuda-version-check"});
-      File = "input.cu";
-    }
-    AST = tooling::buildASTFromCodeWithArgs(
-        "#include <torch/torch.h>\n#include <cuda_runtime.h>\n" + Code, Args,
-        File);
-  }
+  explicit Parsed(const std::string &Code, bool Cuda = false)
+      : AST(parseWithMocks(
+            "#include <torch/torch.h>\n#include <cuda_runtime.h>\n", Code,
+            Cuda)) {}
 
   ASTContext &context() { return AST->getASTContext(); }
   const HotPathModel &model() { return HotPathModel::get(context()); }

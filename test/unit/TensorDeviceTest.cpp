@@ -4,7 +4,7 @@
 #include "model/TensorDevice.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
-#include "clang/Tooling/Tooling.h"
+#include "MockAST.h"
 #include "gtest/gtest.h"
 #include <map>
 
@@ -19,13 +19,8 @@ namespace {
 /// its pattern, at the same place).
 class Parsed {
 public:
-  explicit Parsed(const std::string &Code) {
-    std::vector<std::string> Args = {
-        "-std=c++17", "-I" TRAINLINT_MOCK_DIR,
-        "-resource-dir=" TRAINLINT_CLANG_RESOURCE_DIR};
-    AST = tooling::buildASTFromCodeWithArgs("#include <torch/torch.h>\n" + Code,
-                                            Args, "input.cpp");
-  }
+  explicit Parsed(const std::string &Code)
+      : AST(parseWithMocks("#include <torch/torch.h>\n", Code)) {}
 
   ASTContext &context() { return AST->getASTContext(); }
 

@@ -3,7 +3,7 @@
 #include "model/Timing.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
-#include "clang/Tooling/Tooling.h"
+#include "MockAST.h"
 #include "gtest/gtest.h"
 
 using namespace clang;
@@ -16,21 +16,11 @@ namespace {
 /// C++ clocks.
 class Parsed {
 public:
-  explicit Parsed(const std::string &Code) {
-    std::vector<std::string> Args = {"-std=c++17", "-I" TRAINLINT_MOCK_DIR,
-                                     "-I" TRAINLINT_MOCK_DIR "/torch",
-                                     "-I" TRAINLINT_MOCK_DIR "/cuda"};
-#ifdef TRAINLINT_CLANG_RESOURCE_DIR
-    Args.push_back("-resource-dir=" TRAINLINT_CLANG_RESOURCE_DIR);
-#endif
-    AST = tooling::buildASTFromCodeWithArgs(
-        "#include <torch/torch.h>\n#include <cuda_runtime.h>\n"
-        "#include <chrono>\n#include <ctime>\n#include <sys/time.h>\n" +
-            Code,
-        Args, "input.cpp");
-    EXPECT_FALSE(AST->getDiagnostics().hasErrorOccurred())
-        << "the test code compiles";
-  }
+  explicit Parsed(const std::string &Code)
+      : AST(parseWithMocks("#include <torch/torch.h>\n#include <cuda_runtime.h>\n"
+                           "#include <chrono>\n#include <ctime>\n"
+                           "#include <sys/time.h>\n",
+                           Code)) {}
 
   ASTContext &context() { return AST->getASTContext(); }
 
