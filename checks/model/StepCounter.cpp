@@ -2,6 +2,7 @@
 
 #include "StepCounter.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/Basic/SourceManager.h"
 
 namespace trainlint {
 
