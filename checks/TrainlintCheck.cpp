@@ -1,13 +1,56 @@
 //===--- TrainlintCheck.cpp - what every trainlint check shares ------------===//
 
 #include "TrainlintCheck.h"
+#include "model/Timing.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
+#include <mutex>
+#include <set>
 
 namespace trainlint {
 
 using namespace clang;
+
+namespace {
+
+/// The hot-path options of \p CheckOptions; each problem is handed to
+/// \p Report once per process, not once per check.
+HotPathOptions
+readHotPathOptions(const tidy::ClangTidyOptions::OptionMap &CheckOptions,
+                   llvm::function_ref<void(const std::string &)> Report) {
+  static std::mutex Mutex;
+  static std::set<std::string> Reported;
+  auto ReportOnce = [&](const std::string &Problem) {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    if (Reported.insert(Problem).second)
+      Report(Problem);
+  };
+  HotPathOptions Options;
+  if (auto It = CheckOptions.find(AssumeAcceleratorOptionKey);
+      It != CheckOptions.end()) {
+    if (auto Parsed = parseAcceleratorAssumption(It->second.Value))
+      Options.Accelerator = *Parsed;
+    else
+      ReportOnce("invalid value '" + It->second.Value + "' for '" +
+                 AssumeAcceleratorOptionKey.str() +
+                 "': expected auto, always or never; using auto");
+  }
+  if (auto It = CheckOptions.find(SummaryOptionKey); It != CheckOptions.end())
+    if (!It->second.Value.empty()) {
+      if (auto Graph = loadSummaryGraph(It->second.Value))
+        Options.SummaryFile = It->second.Value;
+      else
+        ReportOnce(llvm::toString(Graph.takeError()) +
+                   "; analyzing one translation unit at a time");
+    }
+  if (auto It = CheckOptions.find(ProjectRunOptionKey);
+      It != CheckOptions.end())
+    Options.ProjectRun = llvm::StringRef(It->second.Value).equals_insensitive("true");
+  return Options;
+}
+
+} // namespace
 
 TrainlintCheck::TrainlintCheck(llvm::StringRef Name,
                                tidy::ClangTidyContext *Context)
@@ -28,6 +71,12 @@ TrainlintCheck::TrainlintCheck(llvm::StringRef Name,
   const std::string &Globs = Context->getOptions().Checks.value_or("");
   EnabledByLevel = levelEnables(Configured, Info->Level) ||
                    namesCheckExplicitly(Globs, Name);
+  // The checks of a unit are made before it is parsed, and its models are
+  // built after: they take these options.
+  setHotPathOptions(readHotPathOptions(
+      CheckOptions, [&](const std::string &Problem) {
+        configurationDiag("%0") << Problem;
+      }));
 }
 
 bool TrainlintCheck::isLanguageVersionSupported(
@@ -36,14 +85,38 @@ bool TrainlintCheck::isLanguageVersionSupported(
 }
 
 void TrainlintCheck::noteHotContext(const HotContext &Context) {
-  for (const CallExpr *Call : llvm::reverse(Context.CallChain)) {
-    const auto *Callee = Call->getDirectCallee();
-    diag(Call->getBeginLoc(), "%0 is called here, on the %1 path",
-         DiagnosticIDs::Note)
-        << Callee << loopKindName(Context.Kind);
+  if (Context.Deferred) {
+    diag(SourceLocation(), "%0", DiagnosticIDs::Note)
+        << encodeDeferredNote(*Context.Deferred);
+    return;
   }
-  diag(Context.Loop->getBeginLoc(), "%0 starts here", DiagnosticIDs::Note)
-      << loopKindName(Context.Kind);
+  for (const HotCall &Call : llvm::reverse(Context.CallChain))
+    diag(Call.Where, "%0", DiagnosticIDs::Note)
+        << callNoteText(Call.CalleeName, Context.Kind);
+  diag(Context.LoopLoc, "%0", DiagnosticIDs::Note)
+      << loopNoteText(Context.Kind);
+}
+
+bool TrainlintCheck::hotLoopTimesItself(HotContext &Context,
+                                        ASTContext &Ctx) {
+  if (Context.Deferred) {
+    Context.Deferred->NeedsUntimedLoop = true;
+    return false;
+  }
+  if (Context.Loop ? loopTimesItself(*Context.Loop, Ctx)
+                   : Context.LoopTimesItself)
+    return true;
+  // A helper on the way that times the step it is called for.
+  for (const HotCall &Call : Context.CallChain) {
+    if (Call.CalleeTimesItself)
+      return true;
+    const FunctionDecl *Helper = Call.Call ? Call.Call->getDirectCallee() : nullptr;
+    const FunctionDecl *Def = nullptr;
+    if (Helper && Helper->getBody(Def) && Def &&
+        loopTimesItself(*Def->getBody(), Ctx))
+      return true;
+  }
+  return false;
 }
 
 } // namespace trainlint

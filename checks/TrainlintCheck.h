@@ -10,8 +10,9 @@
 namespace trainlint {
 
 /// The base of every trainlint check: it applies the check's level from
-/// checks/CheckList.def against the configured `trainlint.Level`, and names
-/// the hot-path context of a finding in notes.
+/// checks/CheckList.def against the configured `trainlint.Level`, hands the
+/// hot-path options (`trainlint.AssumeAccelerator`, `trainlint.Summary`) to
+/// the models, and names the hot-path context of a finding in notes.
 class TrainlintCheck : public clang::tidy::ClangTidyCheck {
 public:
   TrainlintCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
@@ -22,8 +23,14 @@ public:
 
 protected:
   /// Notes that say why \p Context is the hot path: each call on the way from
-  /// the loop, innermost first, then the loop header.
+  /// the loop, innermost first, then the loop header. A deferred context
+  /// gets the one note that tells `trainlint check` where the finding sits.
   void noteHotContext(const HotContext &Context);
+
+  /// Whether the step loop of \p Context, or a function on the way to the
+  /// finding, reads a clock, so that its synchronizations measure it. A
+  /// deferred context answers no and leaves the question to the project run.
+  bool hotLoopTimesItself(HotContext &Context, clang::ASTContext &Ctx);
 
 private:
   bool EnabledByLevel = true;

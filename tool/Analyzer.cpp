@@ -4,6 +4,8 @@
 #include "Analyzer.h"
 #include "Paths.h"
 #include "SourceCache.h"
+#include "UnitGraphAction.h"
+#include "model/HotPath.h"
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "clang-tidy/ClangTidyOptions.h"
@@ -59,12 +61,16 @@ ClangTidyOptions defaultOptions() {
   return Defaults;
 }
 
-ClangTidyOptions overrideOptions(const AnalysisOptions &Options) {
+ClangTidyOptions overrideOptions(const AnalysisOptions &Options,
+                                 bool ProjectRun) {
   ClangTidyOptions Overrides;
   Overrides.Checks = overrideChecks(Options.Checks);
   if (Options.Level)
     Overrides.CheckOptions.insert_or_assign(
         LevelOptionKey, ClangTidyOptions::ClangTidyValue(*Options.Level));
+  if (ProjectRun)
+    Overrides.CheckOptions.insert_or_assign(
+        ProjectRunOptionKey, ClangTidyOptions::ClangTidyValue("true"));
   return Overrides;
 }
 
@@ -134,33 +140,41 @@ private:
 
 std::unique_ptr<ClangTidyOptionsProvider>
 makeOptionsProvider(const AnalysisOptions &Options,
-                    std::vector<ToolError> &Errors) {
+                    std::vector<ToolError> &Errors, bool ProjectRun) {
   if (Options.Config) {
     auto Parsed =
         parseConfiguration(llvm::MemoryBufferRef(*Options.Config, "--config"));
     // validateAnalysisOptions has refused a --config that does not parse.
     return std::make_unique<ConfigOptionsProvider>(
         ClangTidyGlobalOptions(), defaultOptions(),
-        Parsed ? *Parsed : ClangTidyOptions(), overrideOptions(Options));
+        Parsed ? *Parsed : ClangTidyOptions(),
+        overrideOptions(Options, ProjectRun));
   }
   return std::make_unique<RecordingFileOptionsProvider>(
-      defaultOptions(), overrideOptions(Options), Errors);
+      defaultOptions(), overrideOptions(Options, ProjectRun), Errors);
 }
 
 /// The unit's command with clang's resource directory (its builtin headers)
 /// named, unless the command names one: clang-tidy's library would look for
-/// it next to the trainlint executable.
+/// it next to the trainlint executable. In a project run, the command also
+/// adds the action that exports the unit's graph.
 clang::tooling::CompileCommand
-withResourceDir(clang::tooling::CompileCommand Command) {
-#ifdef TRAINLINT_CLANG_RESOURCE_DIR
+adjustCommand(clang::tooling::CompileCommand Command, bool ProjectRun) {
   auto &Args = Command.CommandLine;
+  if (Args.empty())
+    return Command;
+#ifdef TRAINLINT_CLANG_RESOURCE_DIR
   bool Named = llvm::any_of(Args, [](llvm::StringRef Arg) {
     return Arg.starts_with("-resource-dir");
   });
-  if (!Named && !Args.empty())
+  if (!Named)
     Args.insert(Args.begin() + 1,
                 {"-resource-dir", TRAINLINT_CLANG_RESOURCE_DIR});
 #endif
+  if (ProjectRun) {
+    std::vector<std::string> Action = unitGraphActionArguments();
+    Args.insert(Args.begin() + 1, Action.begin(), Action.end());
+  }
   return Command;
 }
 
@@ -279,9 +293,11 @@ std::string validateAnalysisOptions(const AnalysisOptions &Options) {
 }
 
 Report analyzeTranslationUnit(const TranslationUnit &Unit,
-                              const AnalysisOptions &Options) {
+                              const AnalysisOptions &Options,
+                              ProjectGraph *UnitGraph) {
   Report R;
-  ClangTidyContext Context(makeOptionsProvider(Options, R.Errors),
+  const bool ProjectRun = UnitGraph != nullptr;
+  ClangTidyContext Context(makeOptionsProvider(Options, R.Errors, ProjectRun),
                            /*AllowEnablingAnalyzerAlphaCheckers=*/false,
                            /*EnableModuleHeadersParsing=*/false,
                            /*ExperimentalCustomChecks=*/false);
@@ -290,7 +306,7 @@ Report analyzeTranslationUnit(const TranslationUnit &Unit,
                                    "file by --checks and its .clang-tidy"});
     return R;
   }
-  SingleCommandDatabase Database(withResourceDir(Unit.Command));
+  SingleCommandDatabase Database(adjustCommand(Unit.Command, ProjectRun));
   auto FileSystem = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
       llvm::vfs::getRealFileSystem());
   std::vector<ClangTidyError> Errors =
@@ -298,6 +314,9 @@ Report analyzeTranslationUnit(const TranslationUnit &Unit,
                    /*ApplyAnyFix=*/false, /*EnableCheckProfile=*/false,
                    /*StoreCheckProfile=*/"", /*Quiet=*/true);
   R.append(convertClangTidyErrors(Errors, Unit));
+  if (UnitGraph)
+    if (std::optional<ProjectGraph> Graph = takeUnitGraph())
+      *UnitGraph = std::move(*Graph);
   return R;
 }
 

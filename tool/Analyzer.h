@@ -13,6 +13,7 @@
 
 #include "Finding.h"
 #include "TranslationUnits.h"
+#include "model/ProjectGraph.h"
 #include <optional>
 #include <string>
 
@@ -41,9 +42,13 @@ struct AnalysisOptions {
 std::string validateAnalysisOptions(const AnalysisOptions &Options);
 
 /// Runs the enabled checks over \p Unit. Findings have no fingerprints yet;
-/// errors name what kept the unit from being analyzed.
+/// errors name what kept the unit from being analyzed. With \p UnitGraph,
+/// the run is part of a project run: findings whose hot path only the
+/// project can decide come back as candidates (ProjectHotPath.h), and the
+/// unit's graph is stored there.
 Report analyzeTranslationUnit(const TranslationUnit &Unit,
-                              const AnalysisOptions &Options);
+                              const AnalysisOptions &Options,
+                              ProjectGraph *UnitGraph = nullptr);
 
 /// Turns what clang-tidy reported for \p Unit into findings (trainlint's
 /// checks only, each with its warning's own fix-it and never a note's) and

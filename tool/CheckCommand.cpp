@@ -18,6 +18,7 @@
 #include "GitDiff.h"
 #include "Output.h"
 #include "Paths.h"
+#include "ProjectHotPath.h"
 #include "Runner.h"
 #include "TranslationUnits.h"
 #include "llvm/Support/GlobPattern.h"
@@ -44,6 +45,8 @@ struct CheckOptions {
   std::optional<std::string> DiffRevision;
   std::optional<Severity> FailLevel = Severity::Warning;
   std::optional<std::string> ProjectRoot;
+  std::optional<std::string> ExportSummary;
+  std::vector<std::string> Summaries;
   ColorMode Color = ColorMode::Auto;
   bool ShowProgress = true;
   bool ListFiles = false;
@@ -133,6 +136,20 @@ std::vector<OptionSpec> checkOptionSpecs(CheckOptions &O) {
        "REV",
        "report only findings on lines changed since git revision REV",
        Store(O.DiffRevision)},
+      {{"--export-summary"},
+       "FILE",
+       "write the project's summary (its call graph and the findings that "
+       "depend on it) to FILE, for 'merge --summary' and the plugin's "
+       "trainlint.Summary",
+       Store(O.ExportSummary)},
+      {{"--summary"},
+       "FILE",
+       "also use the call graph of a summary from an earlier project run; "
+       "repeatable",
+       [&O](llvm::StringRef V) {
+         O.Summaries.push_back(V.str());
+         return std::string();
+       }},
       {{"--shard"},
        "K/N",
        "analyze share K (1-based) of N of the translation units",
@@ -294,6 +311,38 @@ int listFiles(const UnitPlan &Plan) {
   return R.Errors.empty() ? ExitClean : ExitError;
 }
 
+/// Turns the candidates whose hot path crosses files into findings, with
+/// the graphs of --summary files joined to the project's; a shard leaves
+/// them to `trainlint merge`, which sees every shard's summary. Writes
+/// --export-summary.
+void decideAcrossFiles(const CheckOptions &O, ProjectSummary &Summary,
+                       Report &R) {
+  ProjectSummary Resolving = Summary;
+  for (const std::string &Path : O.Summaries) {
+    auto Earlier = readSummaryFile(Path);
+    if (!Earlier) {
+      R.Errors.push_back({"", "--summary: " + llvm::toString(Earlier.takeError())});
+      continue;
+    }
+    // This run's functions are newer than the earlier run's.
+    Resolving.Graph.merge(Earlier->Graph);
+  }
+  if (!O.Selection.OnlyShard)
+    for (Finding &F : resolveCandidates(Resolving))
+      R.Findings.push_back(std::move(F));
+  else if (!O.ExportSummary && !Summary.Candidates.empty())
+    llvm::errs() << "trainlint: note: " << Summary.Candidates.size()
+                 << " possible findings depend on functions of other shards; "
+                    "pass --export-summary and give the summaries to "
+                    "'trainlint merge --summary'\n";
+  if (O.ExportSummary)
+    if (llvm::Error Err = writeFileAtomically(
+            *O.ExportSummary,
+            [&](llvm::raw_ostream &OS) { writeSummary(Summary, OS); }))
+      R.Errors.push_back(
+          {"", "--export-summary: " + llvm::toString(std::move(Err))});
+}
+
 } // namespace
 
 OptionSpec failLevelOption(std::optional<Severity> &FailLevel) {
@@ -364,9 +413,12 @@ int runCheckCommand(llvm::ArrayRef<const char *> Args,
   Run.ShowProgress =
       O.ShowProgress && llvm::sys::Process::StandardErrIsDisplayed();
   Run.ProjectRoot = O.Selection.ProjectRoot;
-  Report R = runTranslationUnits(Plan.Units, Run, Executable);
+  ProjectSummary Summary;
+  Report R = runTranslationUnits(Plan.Units, Run, Executable, Summary.Graph);
+  Summary.Candidates = takeCandidates(R);
   for (ToolError &E : Plan.Errors)
     R.Errors.push_back(std::move(E));
+  decideAcrossFiles(O, Summary, R);
   R.normalize();
   SourceCache Sources;
   assignFingerprints(R.Findings, O.Selection.ProjectRoot, Sources);

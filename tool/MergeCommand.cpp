@@ -9,9 +9,11 @@
 
 #include "Arguments.h"
 #include "Commands.h"
+#include "Fingerprint.h"
 #include "Formats.h"
 #include "Output.h"
 #include "Paths.h"
+#include "ProjectHotPath.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
@@ -25,6 +27,7 @@ struct MergeOptions {
   std::optional<std::string> Output;
   std::optional<Severity> FailLevel = Severity::Warning;
   std::optional<std::string> ProjectRoot;
+  std::vector<std::string> Summaries;
   bool Help = false;
 };
 
@@ -43,6 +46,14 @@ std::vector<OptionSpec> mergeOptionSpecs(MergeOptions &O) {
        "write the merged report to FILE",
        [&O](llvm::StringRef V) {
          O.Output = V.str();
+         return std::string();
+       }},
+      {{"--summary"},
+       "FILE",
+       "a shard's --export-summary; with every shard's, the findings whose "
+       "hot path crosses shards are decided on the whole project; repeatable",
+       [&O](llvm::StringRef V) {
+         O.Summaries.push_back(V.str());
          return std::string();
        }},
       failLevelOption(O.FailLevel),
@@ -102,13 +113,13 @@ int runMergeCommand(llvm::ArrayRef<const char *> Args) {
   if (!Parsed)
     return usageError(llvm::toString(Parsed.takeError()));
   if (O.Help) {
-    llvm::outs() << "usage: trainlint merge [options] REPORTS...\n\n"
+    llvm::outs() << "usage: trainlint merge [options] [--summary FILE...] REPORTS...\n\n"
                     "Joins JSON or SARIF reports of `trainlint check --shard` "
                     "into one.\n\noptions:\n";
     printOptionHelp(llvm::outs(), Specs);
     return ExitClean;
   }
-  if (Parsed->Positional.empty())
+  if (Parsed->Positional.empty() && O.Summaries.empty())
     return usageError("no reports to merge");
 
   SourceCache Sources;
@@ -129,10 +140,26 @@ int runMergeCommand(llvm::ArrayRef<const char *> Args) {
   }
   if (Mixed && !O.Format)
     return usageError("the reports mix JSON and SARIF; choose --format");
-  Merged.normalize();
-
   std::string Root =
       O.ProjectRoot ? absolutePath(*O.ProjectRoot) : detectProjectRoot();
+
+  ProjectSummary Summary;
+  for (const std::string &Path : O.Summaries) {
+    auto Shard = readSummaryFile(Path);
+    if (!Shard) {
+      llvm::errs() << "trainlint merge: error: --summary: "
+                   << llvm::toString(Shard.takeError()) << "\n";
+      return ExitError;
+    }
+    Summary.merge(*Shard);
+  }
+  std::vector<Finding> AcrossFiles = resolveCandidates(Summary);
+  llvm::sort(AcrossFiles);
+  assignFingerprints(AcrossFiles, Root, Sources);
+  for (Finding &F : AcrossFiles)
+    Merged.Findings.push_back(std::move(F));
+  Merged.normalize();
+
   EmitContext Ctx{Root, &Sources, false};
   OutputFormat Format =
       O.Format.value_or(InputFormat.value_or(OutputFormat::Json));

@@ -99,15 +99,18 @@ public:
     std::string Base = (TempDir + "/" + llvm::Twine(Index)).str();
     JobPath = Base + ".job.json";
     ResultPath = Base + ".result.json";
+    GraphPath = Base + ".graph.json";
     LogPath = Base + ".log";
   }
 
-  Report run(const TranslationUnit &Unit, const AnalysisOptions &Options) {
+  Report run(const TranslationUnit &Unit, const AnalysisOptions &Options,
+             ProjectGraph &Graph) {
     if (!writeFile(JobPath, [&](llvm::raw_ostream &OS) {
           OS << jobToJson(Unit, Options);
         }))
       return failure(Unit, "cannot write the worker's job file");
-    llvm::StringRef Args[] = {Executable, "__analyze", JobPath, ResultPath};
+    llvm::StringRef Args[] = {Executable, "__analyze", JobPath, ResultPath,
+                              GraphPath};
     std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef(""),
                                                   llvm::StringRef(LogPath),
                                                   llvm::StringRef(LogPath)};
@@ -129,6 +132,18 @@ public:
     if (!R)
       return failure(Unit, "the analysis wrote an unreadable result: " +
                                llvm::toString(R.takeError()));
+    // A unit that did not get as far as its AST has no graph.
+    if (auto GraphBuffer = llvm::MemoryBuffer::getFile(GraphPath)) {
+      auto Parsed = json::parse((*GraphBuffer)->getBuffer());
+      if (!Parsed)
+        return failure(Unit, "the analysis wrote an unreadable graph: " +
+                                 llvm::toString(Parsed.takeError()));
+      auto UnitGraph = ProjectGraph::fromJson(*Parsed);
+      if (!UnitGraph)
+        return failure(Unit, "the analysis wrote an unreadable graph: " +
+                                 llvm::toString(UnitGraph.takeError()));
+      Graph = std::move(*UnitGraph);
+    }
     return std::move(*R);
   }
 
@@ -140,14 +155,14 @@ private:
   }
 
   std::string Executable;
-  std::string JobPath, ResultPath, LogPath;
+  std::string JobPath, ResultPath, GraphPath, LogPath;
 };
 
 } // namespace
 
 Report runTranslationUnits(llvm::ArrayRef<TranslationUnit> Units,
                            const RunnerOptions &Options,
-                           llvm::StringRef Executable) {
+                           llvm::StringRef Executable, ProjectGraph &Graph) {
   Report Total;
   if (Units.empty())
     return Total;
@@ -158,14 +173,15 @@ Report runTranslationUnits(llvm::ArrayRef<TranslationUnit> Units,
     return Total;
   }
   std::vector<Report> Results(Units.size());
+  std::vector<ProjectGraph> Graphs(Units.size());
   Progress Bar(Units.size(), Options.ShowProgress);
   std::atomic<size_t> Next{0};
   auto Work = [&] {
     for (size_t I = Next++; I < Units.size(); I = Next++) {
       std::string Name = relativeToRoot(Units[I].File, Options.ProjectRoot);
       Bar.started(Name);
-      Results[I] =
-          WorkerRun(Executable, TempDir, I).run(Units[I], Options.Analysis);
+      Results[I] = WorkerRun(Executable, TempDir, I)
+                       .run(Units[I], Options.Analysis, Graphs[I]);
       Bar.finished(Name);
     }
   };
@@ -181,12 +197,17 @@ Report runTranslationUnits(llvm::ArrayRef<TranslationUnit> Units,
   removeTemporary(TempDir);
   for (Report &R : Results)
     Total.append(std::move(R));
+  // In unit order, so that the first definition of a header's function is
+  // the same whichever worker finished first.
+  for (const ProjectGraph &UnitGraph : Graphs)
+    Graph.merge(UnitGraph);
   return Total;
 }
 
 int runAnalyzeCommand(llvm::ArrayRef<const char *> Args) {
-  if (Args.size() != 2) {
-    llvm::errs() << "trainlint: __analyze is internal: __analyze JOB RESULT\n";
+  if (Args.size() != 3) {
+    llvm::errs()
+        << "trainlint: __analyze is internal: __analyze JOB RESULT GRAPH\n";
     return 2;
   }
   auto Buffer = llvm::MemoryBuffer::getFile(Args[0]);
@@ -207,10 +228,13 @@ int runAnalyzeCommand(llvm::ArrayRef<const char *> Args) {
   if (auto CrashIn = llvm::sys::Process::GetEnv("TRAINLINT_TEST_CRASH_IN"))
     if (llvm::sys::path::filename(Unit.File) == *CrashIn)
       std::abort();
-  Report R = analyzeTranslationUnit(Unit, Options);
+  ProjectGraph Graph;
+  Report R = analyzeTranslationUnit(Unit, Options, &Graph);
   EmitContext Ctx;
   if (!writeFile(Args[1],
-                 [&](llvm::raw_ostream &OS) { emitJson(R, OS, Ctx); })) {
+                 [&](llvm::raw_ostream &OS) { emitJson(R, OS, Ctx); }) ||
+      !writeFile(Args[2],
+                 [&](llvm::raw_ostream &OS) { OS << Graph.toJson(); })) {
     llvm::errs() << "trainlint: cannot write " << Args[1] << "\n";
     return 2;
   }

@@ -14,6 +14,7 @@
 #include "Analyzer.h"
 #include "Finding.h"
 #include "TranslationUnits.h"
+#include "model/ProjectGraph.h"
 #include "llvm/ADT/ArrayRef.h"
 
 namespace trainlint {
@@ -28,13 +29,17 @@ struct RunnerOptions {
   std::string ProjectRoot;
 };
 
-/// Analyzes \p Units with workers started from \p Executable.
+/// Analyzes \p Units with workers started from \p Executable, as one
+/// project run: the findings whose hot path only the project can decide come
+/// back as candidates (ProjectHotPath.h), and \p Graph receives the units'
+/// graphs.
 Report runTranslationUnits(llvm::ArrayRef<TranslationUnit> Units,
                            const RunnerOptions &Options,
-                           llvm::StringRef Executable);
+                           llvm::StringRef Executable, ProjectGraph &Graph);
 
-/// The worker: `trainlint __analyze JOB RESULT` reads the job file, analyzes
-/// its unit and writes the JSON report to RESULT. For tests only, the
+/// The worker: `trainlint __analyze JOB RESULT GRAPH` reads the job file,
+/// analyzes its unit and writes the JSON report to RESULT and the unit's
+/// graph to GRAPH. For tests only, the
 /// environment variable TRAINLINT_TEST_CRASH_IN=NAME makes the worker abort
 /// on a unit whose file name is NAME.
 int runAnalyzeCommand(llvm::ArrayRef<const char *> Args);

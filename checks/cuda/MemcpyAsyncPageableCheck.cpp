@@ -120,10 +120,11 @@ void MemcpyAsyncPageableCheck::check(const MatchFinder::MatchResult &Result) {
        "synchronous with the host",
        DiagnosticIDs::Note)
       << Buffer->Var << Buffer->VarPointsToIt << Buffer->Origin;
-  std::optional<HotContext> Hot =
-      HotPathModel::get(*Result.Context).classify(*Call);
   // Outside a hot loop the copy is as slow, but only once; the loop is worth
-  // naming when it repeats.
+  // naming when it repeats. The finding stands either way, so this unit
+  // decides rather than the project run.
+  std::optional<HotContext> Hot =
+      HotPathModel::get(*Result.Context).classify(*Call, Deferral::Forbid);
   if (Hot && !Hot->isGated())
     noteHotContext(*Hot);
 }

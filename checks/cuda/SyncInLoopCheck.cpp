@@ -54,17 +54,10 @@ void SyncInLoopCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   // A loop that reads a clock or an event timer waits on purpose: without
   // the wait it would time how fast work is queued, not how fast it runs.
-  if (loopTimesItself(*Hot->Loop, *Result.Context))
-    return;
   // The same holds for a helper on the way from the loop that times what it
   // waits for.
-  for (const CallExpr *Step : Hot->CallChain) {
-    const FunctionDecl *Helper = Step->getDirectCallee();
-    const FunctionDecl *Def = nullptr;
-    if (Helper && Helper->getBody(Def) && Def &&
-        loopTimesItself(*Def->getBody(), *Result.Context))
-      return;
-  }
+  if (hotLoopTimesItself(*Hot, *Result.Context))
+    return;
 
   llvm::StringRef Name = cudaApiName(*Callee);
   llvm::StringRef Until = Name == "cudaEventSynchronize"

@@ -3,31 +3,85 @@
 #include "HotPath.h"
 #include "PerTranslationUnit.h"
 #include "StepCounter.h"
+#include "Timing.h"
 #include "TorchApi.h"
 #include "clang/AST/ASTLambda.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Index/USRGeneration.h"
 #include "llvm/ADT/STLExtras.h"
-#include <deque>
+#include "llvm/Support/MemoryBuffer.h"
 #include <map>
+#include <mutex>
 
 namespace trainlint {
 
 using namespace clang;
 
-namespace {
+// --- Options ----------------------------------------------------------------
 
-/// What a call does for the loop around it, as a bit set.
-enum Signal : unsigned {
-  NoSignal = 0,
-  BackwardSignal = 1, // Tensor::backward, torch::autograd::backward/grad
-  StepSignal = 2,     // an optimizer's step()
-  ForwardSignal = 4,  // a module's forward, or calling a module
-  LaunchSignal = 8,   // device work: a kernel launch, a graph, a cuBLAS call
-};
-constexpr unsigned TrainingSignals = BackwardSignal | StepSignal;
+namespace {
+std::mutex OptionsMutex;
+HotPathOptions CurrentOptions;
+} // namespace
+
+std::optional<AcceleratorAssumption>
+parseAcceleratorAssumption(llvm::StringRef Value) {
+  if (Value == "auto")
+    return AcceleratorAssumption::Auto;
+  if (Value == "always")
+    return AcceleratorAssumption::Always;
+  if (Value == "never")
+    return AcceleratorAssumption::Never;
+  return std::nullopt;
+}
+
+void setHotPathOptions(HotPathOptions Options) {
+  std::lock_guard<std::mutex> Lock(OptionsMutex);
+  CurrentOptions = std::move(Options);
+}
+
+HotPathOptions hotPathOptions() {
+  std::lock_guard<std::mutex> Lock(OptionsMutex);
+  return CurrentOptions;
+}
+
+// --- Summaries --------------------------------------------------------------
+
+llvm::Expected<std::shared_ptr<const ProjectGraph>>
+loadSummaryGraph(llvm::StringRef Path) {
+  static std::mutex Mutex;
+  static std::map<std::string, std::shared_ptr<const ProjectGraph>> Loaded;
+  std::lock_guard<std::mutex> Lock(Mutex);
+  if (auto It = Loaded.find(Path.str()); It != Loaded.end())
+    return It->second;
+  auto Fail = [&](const llvm::Twine &Why) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "cannot use the summary " + Path + ": " +
+                                       Why);
+  };
+  auto Buffer = llvm::MemoryBuffer::getFile(Path);
+  if (!Buffer)
+    return Fail(Buffer.getError().message());
+  auto Root = llvm::json::parse((*Buffer)->getBuffer());
+  if (!Root)
+    return Fail(llvm::toString(Root.takeError()));
+  const llvm::json::Object *O = Root->getAsObject();
+  const llvm::json::Value *Graph = O ? O->get("graph") : nullptr;
+  if (!Graph)
+    return Fail("not a trainlint summary (no 'graph')");
+  auto Parsed = ProjectGraph::fromJson(*Graph);
+  if (!Parsed)
+    return Fail(llvm::toString(Parsed.takeError()));
+  auto Shared = std::make_shared<const ProjectGraph>(std::move(*Parsed));
+  Loaded[Path.str()] = Shared;
+  return Shared;
+}
+
+namespace {
 
 bool isLoop(const Stmt *S) {
   return isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S);
@@ -144,22 +198,182 @@ bool isAcceleratorEvidence(const Stmt *S) {
   return false;
 }
 
-/// A call made by a function, and the innermost loop of that function it
-/// sits in (null when it is outside every loop).
-struct CallSite {
-  const CallExpr *Call;
-  const FunctionDecl *Callee;
-  const Stmt *Loop;
+
+/// A type that says where tensors live: c10::Device, c10::DeviceType,
+/// c10::TensorOptions, or an optional device.
+bool isDeviceLike(QualType T) {
+  T = T.getNonReferenceType();
+  if (const EnumDecl *ED = T->getAsEnumDecl())
+    return ED->getDeclName().isIdentifier() && ED->getName() == "DeviceType" &&
+           isInNamespace(ED, "c10");
+  const CXXRecordDecl *RD = recordOf(T);
+  if (!RD || !RD->getDeclName().isIdentifier())
+    return false;
+  llvm::StringRef Name = RD->getName();
+  if (Name == "Device" || Name == "TensorOptions")
+    return isInNamespace(RD, "c10");
+  if (Name == "optional")
+    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
+      return Spec->getTemplateArgs().size() == 1 &&
+             Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type &&
+             isDeviceLike(Spec->getTemplateArgs()[0].getAsType());
+  return false;
+}
+
+/// What the scanned code says about devices, with the parameters and
+/// members whose devices depend on who else calls or builds them.
+struct DeviceFacts {
+  DeviceEvidence Evidence = DeviceEvidence::None;
+  /// Functions whose device parameters the code reads.
+  llvm::SmallPtrSet<const FunctionDecl *, 8> ParamReaders;
+  /// Classes whose device members the code reads.
+  llvm::SmallPtrSet<const CXXRecordDecl *, 4> MemberHolders;
+  /// Functions and constructors the code calls.
+  llvm::SmallPtrSet<const FunctionDecl *, 32> Called;
+
+  void note(DeviceEvidence E) { Evidence = strongest(Evidence, E); }
+
+  /// A device parameter is as good as its arguments when every caller is
+  /// here; a function nothing here calls (or a virtual one) is called from
+  /// elsewhere, with any device. A device member is as good as the
+  /// constructors that set it when all of them are here.
+  void settle() {
+    for (const FunctionDecl *FD : ParamReaders) {
+      const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+      if (!Called.count(FD->getCanonicalDecl()) || (MD && MD->isVirtual()))
+        note(DeviceEvidence::MaybeAccelerator);
+    }
+    for (const CXXRecordDecl *RD : MemberHolders) {
+      bool AllHere = RD->hasDefinition();
+      bool AnyUserConstructor = false;
+      if (AllHere)
+        for (const CXXConstructorDecl *Ctor : RD->ctors())
+          if (Ctor->isUserProvided()) {
+            AnyUserConstructor = true;
+            AllHere &= Ctor->isDefined();
+          }
+      // An aggregate is filled in by whoever makes it.
+      if (!AllHere || !AnyUserConstructor)
+        note(DeviceEvidence::MaybeAccelerator);
+    }
+  }
 };
 
-/// What one function definition contains.
-struct FunctionFacts {
+/// What \p S says about devices: an accelerator or a device that comes from
+/// elsewhere (a global of another file, a function's return, the command
+/// line) may be one; a CPU constant is the CPU. Parameters and members are
+/// recorded in \p Facts to be settled once all the code is seen.
+std::optional<DeviceEvidence> deviceEvidenceOf(const Stmt *S,
+                                               const SourceManager &SM,
+                                               DeviceFacts &Facts) {
+  if (isAcceleratorEvidence(S))
+    return DeviceEvidence::MaybeAccelerator;
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(S)) {
+    const ValueDecl *D = DRE->getDecl();
+    if (const auto *EC = dyn_cast<EnumConstantDecl>(D))
+      return EC->getDeclName().isIdentifier() && EC->getName() == "CPU" &&
+                     isDeviceLike(EC->getType())
+                 ? std::optional(DeviceEvidence::CpuOnly)
+                 : std::nullopt;
+    if (!isDeviceLike(D->getType()))
+      return std::nullopt;
+    if (D->getDeclName().isIdentifier() && D->getName() == "kCPU")
+      return DeviceEvidence::CpuOnly;
+    if (const auto *Param = dyn_cast<ParmVarDecl>(D)) {
+      if (const auto *FD = dyn_cast<FunctionDecl>(Param->getDeclContext()))
+        if (!isLambdaCallOperator(FD))
+          Facts.ParamReaders.insert(FD->getCanonicalDecl());
+      return std::nullopt;
+    }
+    // A global defined in another file: `extern torch::Device device;`.
+    if (const auto *VD = dyn_cast<VarDecl>(D))
+      if (VD->hasGlobalStorage() && !VD->isStaticLocal() && !VD->getAnyInitializer() &&
+          !SM.isInSystemHeader(SM.getExpansionLoc(VD->getLocation())))
+        return DeviceEvidence::MaybeAccelerator;
+    return std::nullopt;
+  }
+  if (const auto *ME = dyn_cast<MemberExpr>(S)) {
+    if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+      if (isDeviceLike(Field->getType()))
+        if (const auto *RD = dyn_cast<CXXRecordDecl>(Field->getParent()))
+          Facts.MemberHolders.insert(RD);
+    return std::nullopt;
+  }
+  if (const auto *Call = dyn_cast<CallExpr>(S)) {
+    const FunctionDecl *FD = Call->getDirectCallee();
+    if (!FD || !isDeviceLike(Call->getType()))
+      return std::nullopt;
+    // A tensor's own device or options: wherever the tensor came from.
+    if (isa<CXXMethodDecl>(FD) && FD->getDeclName().isIdentifier() &&
+        (FD->getName() == "device" || FD->getName() == "options"))
+      return isTensorType(cast<CXXMethodDecl>(FD)->getThisType()->getPointeeType())
+                 ? std::optional(DeviceEvidence::MaybeAccelerator)
+                 : std::nullopt;
+    // The user's own `pickDevice()` or `config.device()`, defined in another
+    // file; where its body is here, the body says what it returns.
+    // libtorch's own functions build devices from what they are given,
+    // also where its headers are not system headers.
+    if (!FD->hasBody() &&
+        !SM.isInSystemHeader(SM.getExpansionLoc(FD->getLocation())) &&
+        !isInNamespace(FD, "c10") && !isInNamespace(FD, "at") &&
+        !isInNamespace(FD, "torch"))
+      return DeviceEvidence::MaybeAccelerator;
+    return std::nullopt;
+  }
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(S))
+    if (Construct->getNumArgs() > 0 &&
+        !Construct->getConstructor()->isCopyOrMoveConstructor() &&
+        isDeviceLike(Construct->getType()))
+      return DeviceEvidence::CpuOnly; // isAcceleratorEvidence said not more
+  return std::nullopt;
+}
+
+/// cudaMalloc and its kin, whose first argument receives device memory.
+bool allocatesDeviceMemory(const FunctionDecl *FD) {
+  if (!FD || !isCudaRuntimeFunction(FD))
+    return false;
+  llvm::StringRef Name = FD->getName();
+  return Name == "cudaMalloc" || Name == "cudaMallocManaged" ||
+         Name == "cudaMallocAsync" || Name == "cudaMallocPitch";
+}
+
+/// The variable or member that \p E names, through casts and `&`.
+const ValueDecl *namedStorage(const Expr *E) {
+  E = E->IgnoreParenCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    if (UO->getOpcode() == UO_AddrOf)
+      E = UO->getSubExpr()->IgnoreParenCasts();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    return DRE->getDecl();
+  if (const auto *ME = dyn_cast<MemberExpr>(E))
+    return ME->getMemberDecl();
+  if (const auto *ASE = dyn_cast<ArraySubscriptExpr>(E))
+    return namedStorage(ASE->getBase());
+  return nullptr;
+}
+
+bool isCudaStream(QualType T) {
+  T = T.getNonReferenceType();
+  if (const auto *TT = T->getAs<TypedefType>())
+    if (TT->getDecl()->getName() == "cudaStream_t")
+      return true;
+  if (const auto *PT = T->getAs<PointerType>())
+    if (const auto *RD = PT->getPointeeType()->getAsRecordDecl())
+      return RD->getDeclName().isIdentifier() && RD->getName() == "CUstream_st";
+  return false;
+}
+
+/// One function of the user's code as the scanner saw it: the AST nodes
+/// behind its graph entry.
+struct ScannedFunction {
   const FunctionDecl *Def = nullptr;
-  llvm::SmallVector<CallSite, 8> Calls;
-  llvm::SmallVector<std::pair<unsigned, const Stmt *>, 4> Signals;
-  /// Each loop and the loop around it (null at the top of the function).
-  llvm::DenseMap<const Stmt *, const Stmt *> LoopParent;
+  std::string Usr;
+  std::vector<const Stmt *> Loops;
+  std::vector<int> LoopParents;
   llvm::SmallPtrSet<const Stmt *, 2> LoaderLoops;
+  /// Calls to functions of the user's code, and the innermost loop of each.
+  std::vector<std::pair<const CallExpr *, int>> Calls;
+  std::vector<GraphSignal> Signals;
 };
 
 /// The parent of every statement in the user's function bodies. Clang's own
@@ -168,41 +382,56 @@ struct FunctionFacts {
 /// parse; this one covers only the code the model scans.
 using ParentMap = llvm::DenseMap<const Stmt *, const Stmt *>;
 
-/// Walks one function body, recording loops, calls, signals and parents.
+/// Walks one function body, recording loops, calls, signals, parents and
+/// what it says about devices.
 class BodyScanner {
 public:
-  BodyScanner(FunctionFacts &Facts, bool &Accelerator, ParentMap &Parents)
-      : Facts(Facts), Accelerator(Accelerator), Parents(Parents) {}
+  BodyScanner(ScannedFunction &F, ParentMap &Parents, DeviceFacts &Devices,
+              llvm::SmallPtrSetImpl<const ValueDecl *> &DeviceMemory,
+              llvm::DenseMap<const Stmt *, std::pair<ScannedFunction *, int>>
+                  &LoopIndex,
+              const SourceManager &SM)
+      : F(F), Parents(Parents), Devices(Devices), DeviceMemory(DeviceMemory),
+        LoopIndex(LoopIndex), SM(SM) {}
 
-  void scan(const Stmt *S, const Stmt *Loop, const Stmt *Parent = nullptr) {
+  void scan(const Stmt *S, int Loop, const Stmt *Parent = nullptr) {
     if (!S)
       return;
     if (Parent)
       Parents.try_emplace(S, Parent);
-    if (!Accelerator && isAcceleratorEvidence(S))
-      Accelerator = true;
+    if (Devices.Evidence != DeviceEvidence::MaybeAccelerator)
+      if (auto E = deviceEvidenceOf(S, SM, Devices))
+        Devices.note(*E);
+    if (const auto *Construct = dyn_cast<CXXConstructExpr>(S))
+      Devices.Called.insert(Construct->getConstructor()->getCanonicalDecl());
     if (const auto *Call = dyn_cast<CallExpr>(S)) {
-      if (unsigned Sig = signalOf(Call))
-        Facts.Signals.push_back({Sig, Loop});
       if (const FunctionDecl *Callee = Call->getDirectCallee())
-        Facts.Calls.push_back({Call, Callee->getCanonicalDecl(), Loop});
+        Devices.Called.insert(Callee->getCanonicalDecl());
+      if (unsigned Sig = signalOf(Call))
+        F.Signals.push_back({Sig, Loop});
+      const FunctionDecl *Callee = Call->getDirectCallee();
+      if (allocatesDeviceMemory(Callee) && Call->getNumArgs() > 0)
+        if (const ValueDecl *Storage = namedStorage(Call->getArg(0)))
+          DeviceMemory.insert(Storage);
+      if (Callee && isUserFunction(Callee))
+        F.Calls.push_back({Call, Loop});
     }
     if (const auto *Range = dyn_cast<CXXForRangeStmt>(S)) {
       // The range and its iterators are evaluated once, before the loop.
       scan(Range->getInit(), Loop, S);
       scan(Range->getRangeInit(), Loop, S);
-      enterLoop(S, Loop);
+      int Index = enterLoop(S, Loop);
       if (isDataLoaderType(Range->getRangeInit()->getType()))
-        Facts.LoaderLoops.insert(S);
-      scan(Range->getBody(), S, S);
+        F.LoaderLoops.insert(S);
+      scan(Range->getBody(), Index, S);
       return;
     }
     if (const auto *For = dyn_cast<ForStmt>(S)) {
       scan(For->getInit(), Loop, S);
-      enterLoop(S, Loop);
-      scan(For->getCond(), S, S);
-      scan(For->getInc(), S, S);
-      scan(For->getBody(), S, S);
+      int Index = enterLoop(S, Loop);
+      scan(For->getCond(), Index, S);
+      scan(For->getInc(), Index, S);
+      scan(For->getBody(), Index, S);
       return;
     }
     if (const auto *Do = dyn_cast<DoStmt>(S); Do && runsOnce(Do)) {
@@ -213,9 +442,9 @@ public:
       return;
     }
     if (isa<WhileStmt, DoStmt>(S)) {
-      enterLoop(S, Loop);
+      int Index = enterLoop(S, Loop);
       for (const Stmt *Child : S->children())
-        scan(Child, S, S);
+        scan(Child, Index, S);
       return;
     }
     if (const auto *Lambda = dyn_cast<LambdaExpr>(S)) {
@@ -230,82 +459,30 @@ public:
       scan(Child, Loop, S);
   }
 
+  /// A function the project may define: not a library's, not the CUDA
+  /// runtime.
+  bool isUserFunction(const FunctionDecl *FD) const {
+    return !SM.isInSystemHeader(SM.getExpansionLoc(FD->getLocation())) &&
+           !isCudaRuntimeFunction(FD);
+  }
+
 private:
-  void enterLoop(const Stmt *S, const Stmt *Parent) {
-    Facts.LoopParent[S] = Parent;
+  int enterLoop(const Stmt *S, int Parent) {
+    int Index = static_cast<int>(F.Loops.size());
+    F.Loops.push_back(S);
+    F.LoopParents.push_back(Parent);
+    LoopIndex[S] = {&F, Index};
+    return Index;
   }
 
-  FunctionFacts &Facts;
-  bool &Accelerator;
+  ScannedFunction &F;
   ParentMap &Parents;
+  DeviceFacts &Devices;
+  llvm::SmallPtrSetImpl<const ValueDecl *> &DeviceMemory;
+  llvm::DenseMap<const Stmt *, std::pair<ScannedFunction *, int>> &LoopIndex;
+  const SourceManager &SM;
 };
 
-/// How a function is reached from a hot loop.
-struct Reach {
-  LoopKind Kind;
-  const Stmt *Loop;
-  llvm::SmallVector<const CallExpr *, 4> Chain;
-  const Expr *Gate = nullptr;
-  /// The callee's variables that carry the step counter (parameters bound to
-  /// it), so that a condition on them inside the callee is a gate too.
-  llvm::SmallPtrSet<const VarDecl *, 4> Counters;
-};
-
-
-} // namespace
-
-llvm::StringRef loopKindName(LoopKind Kind) {
-  switch (Kind) {
-  case LoopKind::Training:
-    return "training loop";
-  case LoopKind::Evaluation:
-    return "evaluation loop";
-  case LoopKind::CudaStep:
-    return "CUDA step loop";
-  }
-  return "hot loop";
-}
-
-struct HotPathModel::Impl {
-  ASTContext &Ctx;
-  bool Accelerator = false;
-  std::map<const FunctionDecl *, FunctionFacts> Functions;
-  ParentMap Parents;
-  /// Each scanned function body and its function.
-  llvm::DenseMap<const Stmt *, const FunctionDecl *> BodyOwner;
-  /// Every loop of the user's code and the function that holds it.
-  llvm::DenseMap<const Stmt *, const FunctionDecl *> LoopOwner;
-  /// Step loops and their kind.
-  llvm::DenseMap<const Stmt *, LoopKind> StepLoops;
-  /// Functions called from hot loops, and how.
-  llvm::DenseMap<const FunctionDecl *, Reach> HotFunctions;
-  mutable llvm::DenseMap<const Stmt *, llvm::SmallPtrSet<const VarDecl *, 4>>
-      CounterCache;
-  std::map<std::pair<const FunctionDecl *, unsigned>, unsigned> DirectMemo,
-      AllMemo;
-
-  explicit Impl(ASTContext &Ctx) : Ctx(Ctx) {}
-
-  void build();
-  void collectFunctions();
-  unsigned directSignals(const FunctionDecl *FD, unsigned Depth);
-  unsigned allSignals(const FunctionDecl *FD, unsigned Depth);
-  unsigned signalsIn(const FunctionFacts &F, const Stmt *Loop, bool Nested);
-  bool isNestedIn(const FunctionFacts &F, const Stmt *Inner,
-                  const Stmt *Outer) const;
-  void classifyLoops();
-  void propagateHotFunctions();
-  const Stmt *stepLoopOf(const Stmt *Loop) const;
-  const llvm::SmallPtrSet<const VarDecl *, 4> &countersOf(const Stmt *Loop) const;
-  const Expr *gateBetween(const Stmt *S, const Stmt *Boundary,
-                          const llvm::SmallPtrSetImpl<const VarDecl *> &Counters) const;
-  std::optional<HotContext> classify(const Stmt &S) const;
-  std::optional<HotContext>
-  finish(const FunctionDecl *FD,
-         llvm::ArrayRef<const Stmt *> Path) const;
-};
-
-namespace {
 /// Finds the function definitions of the user's code (not system headers),
 /// template instantiations included and template patterns excluded: a
 /// pattern's calls are unresolved, its instantiations' are not.
@@ -328,9 +505,15 @@ public:
   }
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (FD->doesThisDeclarationHaveABody() && !FD->isDependentContext() &&
-        !isLambdaCallOperator(FD))
+        !isLambdaCallOperator(FD) && !isLibtorchFunction(FD))
       Out.push_back(FD);
     return true;
+  }
+  /// libtorch's inline code is not the user's, also where its headers are
+  /// included with -I rather than as system headers.
+  static bool isLibtorchFunction(const FunctionDecl *FD) {
+    return isInNamespace(FD, "c10") || isInNamespace(FD, "at") ||
+           isInNamespace(FD, "torch") || isInNamespace(FD, "caffe2");
   }
   bool VisitVarDecl(VarDecl *VD) {
     // `torch::Device device(torch::kCUDA);` at namespace scope.
@@ -350,122 +533,116 @@ private:
 };
 } // namespace
 
+struct HotPathModel::Impl {
+  ASTContext &Ctx;
+  HotPathOptions Options;
+  DeviceFacts DeviceScan;
+  /// What the unit's code says about devices, once all of it is seen.
+  DeviceEvidence Devices = DeviceEvidence::None;
+  /// By canonical declaration; the map keeps each entry in place, so the
+  /// loop index can point at it.
+  std::map<const FunctionDecl *, ScannedFunction> Functions;
+  std::map<std::string, const ScannedFunction *> ByUsr;
+  /// For each graph call of a function, the call.
+  std::map<const ScannedFunction *, std::vector<const CallExpr *>> GraphCalls;
+  ParentMap Parents;
+  /// Each scanned function body and its function.
+  llvm::DenseMap<const Stmt *, const ScannedFunction *> BodyOwner;
+  /// Every loop of the user's code, its function and its index there.
+  llvm::DenseMap<const Stmt *, std::pair<ScannedFunction *, int>> LoopIndex;
+  llvm::SmallPtrSet<const ValueDecl *, 8> DeviceMemory;
+  /// What the initializers of globals contain.
+  ScannedFunction Globals;
+  /// This unit's functions, and with a summary, the project's.
+  ProjectGraph Own, Combined;
+  std::unique_ptr<HotAnalysis> Local, Project;
+  mutable llvm::DenseMap<const Stmt *, llvm::SmallPtrSet<const VarDecl *, 4>>
+      CounterCache;
+
+  Impl(ASTContext &Ctx, HotPathOptions Options)
+      : Ctx(Ctx), Options(std::move(Options)) {}
+
+  void build();
+  void collectFunctions();
+  void buildGraph();
+  std::string usrOf(const Decl *D) const;
+  std::string diagnosticName(const FunctionDecl *FD) const;
+  SourcePoint pointOf(SourceLocation Loc) const;
+  SourceLocation locationOf(const SourcePoint &P) const;
+  const llvm::SmallPtrSet<const VarDecl *, 4> &countersOf(const Stmt *Loop) const;
+  const ScannedFunction *ownerOf(const Stmt &S) const;
+  GraphPosition positionOf(const Stmt &S, const ScannedFunction &F) const;
+  const HotAnalysis &analysis() const { return Project ? *Project : *Local; }
+  const ProjectGraph &graph() const { return Project ? Combined : Own; }
+  HotContext toContext(const HotReach &R) const;
+  bool mayUseAccelerator() const;
+  std::optional<HotContext> classify(const Stmt &S, Deferral D) const;
+};
+
 void HotPathModel::Impl::collectFunctions() {
   llvm::SmallVector<const FunctionDecl *, 64> Defs;
   llvm::SmallVector<const Expr *, 16> GlobalInits;
-  FunctionCollector(Ctx.getSourceManager(), Defs, GlobalInits)
+  const SourceManager &SM = Ctx.getSourceManager();
+  FunctionCollector(SM, Defs, GlobalInits)
       .TraverseDecl(Ctx.getTranslationUnitDecl());
-  FunctionFacts Globals;
   for (const Expr *Init : GlobalInits)
-    BodyScanner(Globals, Accelerator, Parents).scan(Init, nullptr);
+    BodyScanner(Globals, Parents, DeviceScan, DeviceMemory, LoopIndex, SM)
+        .scan(Init, -1);
   for (const FunctionDecl *FD : Defs) {
-    FunctionFacts &Facts = Functions[FD->getCanonicalDecl()];
-    if (Facts.Def)
+    ScannedFunction &F = Functions[FD->getCanonicalDecl()];
+    if (F.Def)
       continue;
-    Facts.Def = FD;
-    BodyScanner(Facts, Accelerator, Parents).scan(FD->getBody(), nullptr);
-    BodyOwner[FD->getBody()] = FD;
-    for (const auto &Entry : Facts.LoopParent)
-      LoopOwner[Entry.first] = FD->getCanonicalDecl();
+    F.Def = FD;
+    BodyScanner Scanner(F, Parents, DeviceScan, DeviceMemory, LoopIndex, SM);
+    // A constructor's member initializers set the members it holds.
+    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD))
+      for (const CXXCtorInitializer *Init : Ctor->inits())
+        if (Init->isWritten())
+          Scanner.scan(Init->getInit(), -1);
+    Scanner.scan(FD->getBody(), -1);
+    BodyOwner[FD->getBody()] = &F;
   }
+  DeviceScan.settle();
+  Devices = DeviceScan.Evidence;
 }
 
-unsigned HotPathModel::Impl::directSignals(const FunctionDecl *FD,
-                                           unsigned Depth) {
-  auto It = Functions.find(FD);
-  if (It == Functions.end() || Depth > MaxCallDepth)
-    return NoSignal;
-  auto Key = std::make_pair(FD, Depth);
-  auto Memo = DirectMemo.find(Key);
-  if (Memo != DirectMemo.end())
-    return Memo->second;
-  DirectMemo[Key] = NoSignal; // recursion ends here
-  unsigned Result = NoSignal;
-  for (const auto &[Sig, Loop] : It->second.Signals)
-    if (!Loop)
-      Result |= Sig;
-  for (const CallSite &Site : It->second.Calls)
-    if (!Site.Loop)
-      Result |= directSignals(Site.Callee, Depth + 1);
-  DirectMemo[Key] = Result;
-  return Result;
+std::string HotPathModel::Impl::usrOf(const Decl *D) const {
+  llvm::SmallString<128> Buf;
+  // generateUSRForDecl reports failure with true.
+  if (index::generateUSRForDecl(D, Buf))
+    return "";
+  return std::string(Buf);
 }
 
-unsigned HotPathModel::Impl::allSignals(const FunctionDecl *FD,
-                                        unsigned Depth) {
-  auto It = Functions.find(FD);
-  if (It == Functions.end() || Depth > MaxCallDepth)
-    return NoSignal;
-  auto Key = std::make_pair(FD, Depth);
-  auto Memo = AllMemo.find(Key);
-  if (Memo != AllMemo.end())
-    return Memo->second;
-  AllMemo[Key] = NoSignal;
-  unsigned Result = NoSignal;
-  for (const auto &Entry : It->second.Signals)
-    Result |= Entry.first;
-  for (const CallSite &Site : It->second.Calls)
-    Result |= allSignals(Site.Callee, Depth + 1);
-  AllMemo[Key] = Result;
-  return Result;
+std::string HotPathModel::Impl::diagnosticName(const FunctionDecl *FD) const {
+  std::string Name;
+  llvm::raw_string_ostream OS(Name);
+  FD->getNameForDiagnostic(OS, Ctx.getPrintingPolicy(), /*Qualified=*/false);
+  return Name;
 }
 
-bool HotPathModel::Impl::isNestedIn(const FunctionFacts &F, const Stmt *Inner,
-                                    const Stmt *Outer) const {
-  for (const Stmt *L = Inner; L; L = F.LoopParent.lookup(L))
-    if (L == Outer)
-      return true;
-  return false;
-}
-
-/// The signals of \p Loop's own iterations (calls directly in it, and what
-/// the functions they call do outside loops), or with \p Nested those of its
-/// nested loops and of everything its calls do.
-unsigned HotPathModel::Impl::signalsIn(const FunctionFacts &F,
-                                       const Stmt *Loop, bool Nested) {
-  unsigned Result = NoSignal;
-  for (const auto &[Sig, Where] : F.Signals)
-    if (Where == Loop || (Nested && Where && isNestedIn(F, Where, Loop)))
-      Result |= Sig;
-  for (const CallSite &Site : F.Calls) {
-    if (Site.Loop == Loop)
-      Result |= Nested ? allSignals(Site.Callee, 1)
-                       : directSignals(Site.Callee, 1);
-    else if (Nested && Site.Loop && isNestedIn(F, Site.Loop, Loop))
-      Result |= allSignals(Site.Callee, 1);
+SourcePoint HotPathModel::Impl::pointOf(SourceLocation Loc) const {
+  const SourceManager &SM = Ctx.getSourceManager();
+  SourceLocation Expansion = SM.getExpansionLoc(Loc);
+  SourcePoint P;
+  if (auto File = SM.getFileEntryRefForID(SM.getFileID(Expansion))) {
+    llvm::SmallString<256> Path(File->getName());
+    SM.getFileManager().makeAbsolutePath(Path);
+    llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
+    P.File = std::string(Path);
   }
-  return Result;
+  P.Line = SM.getExpansionLineNumber(Expansion);
+  P.Column = SM.getExpansionColumnNumber(Expansion);
+  return P;
 }
 
-void HotPathModel::Impl::classifyLoops() {
-  for (const auto &[FD, F] : Functions) {
-    for (const auto &Entry : F.LoopParent) {
-      const Stmt *Loop = Entry.first;
-      unsigned Own = signalsIn(F, Loop, /*Nested=*/false);
-      unsigned All = signalsIn(F, Loop, /*Nested=*/true);
-      if (Own & TrainingSignals)
-        StepLoops[Loop] = LoopKind::Training;
-      else if (F.LoaderLoops.count(Loop))
-        StepLoops[Loop] =
-            (All & TrainingSignals) ? LoopKind::Training : LoopKind::Evaluation;
-      else if ((Own & ForwardSignal) && !(All & TrainingSignals))
-        StepLoops[Loop] = LoopKind::Evaluation;
-      else if (Own & LaunchSignal)
-        StepLoops[Loop] = LoopKind::CudaStep;
-      // Otherwise an epoch loop around a step loop, or ordinary code.
-    }
-  }
-}
-
-const Stmt *HotPathModel::Impl::stepLoopOf(const Stmt *Loop) const {
-  auto Owner = LoopOwner.find(Loop);
-  if (Owner == LoopOwner.end())
-    return nullptr;
-  const FunctionFacts &F = Functions.at(Owner->second);
-  for (const Stmt *L = Loop; L; L = F.LoopParent.lookup(L))
-    if (StepLoops.count(L))
-      return L;
-  return nullptr;
+SourceLocation HotPathModel::Impl::locationOf(const SourcePoint &P) const {
+  SourceManager &SM = Ctx.getSourceManager();
+  auto File = SM.getFileManager().getOptionalFileRef(P.File);
+  if (!File)
+    return {};
+  FileID ID = SM.getOrCreateFileID(*File, SrcMgr::C_User);
+  return SM.translateLineCol(ID, P.Line, P.Column);
 }
 
 const llvm::SmallPtrSet<const VarDecl *, 4> &
@@ -476,190 +653,292 @@ HotPathModel::Impl::countersOf(const Stmt *Loop) const {
   llvm::SmallPtrSet<const VarDecl *, 4> Counters;
   const SourceManager &SM = Ctx.getSourceManager();
   // The counters of this loop and of the loops around it in its function.
-  auto Owner = LoopOwner.find(Loop);
-  if (Owner != LoopOwner.end()) {
-    const FunctionFacts &F = Functions.at(Owner->second);
-    for (const Stmt *L = Loop; L; L = F.LoopParent.lookup(L)) {
-      if (const auto *For = dyn_cast<ForStmt>(L))
+  if (auto Entry = LoopIndex.find(Loop); Entry != LoopIndex.end()) {
+    const ScannedFunction &F = *Entry->second.first;
+    for (int L = Entry->second.second; L >= 0; L = F.LoopParents[L]) {
+      const Stmt *S = F.Loops[L];
+      if (const auto *For = dyn_cast<ForStmt>(S))
         if (const auto *DS = dyn_cast_or_null<DeclStmt>(For->getInit()))
           for (const Decl *D : DS->decls())
             if (const auto *VD = dyn_cast<VarDecl>(D))
               Counters.insert(VD->getCanonicalDecl());
-      collectCounters(L, L, Counters, SM);
+      collectCounters(S, S, Counters, SM);
     }
   }
   return CounterCache[Loop] = std::move(Counters);
 }
 
-void HotPathModel::Impl::propagateHotFunctions() {
-  std::deque<const FunctionDecl *> Work;
-  auto Offer = [&](const FunctionDecl *Callee, Reach R) {
-    if (!Functions.count(Callee))
-      return;
-    auto It = HotFunctions.find(Callee);
-    if (It != HotFunctions.end()) {
-      const Reach &Old = It->second;
-      bool Better = (Old.Gate && !R.Gate) ||
-                    (!Old.Gate == !R.Gate && R.Chain.size() < Old.Chain.size());
-      if (!Better)
-        return;
-      It->second = std::move(R);
-    } else {
-      HotFunctions.try_emplace(Callee, std::move(R));
-    }
-    Work.push_back(Callee);
-  };
-  auto BindCounters = [&](const CallSite &Site,
-                          const llvm::SmallPtrSetImpl<const VarDecl *> &Counters,
-                          Reach &R) {
-    auto Callee = Functions.find(Site.Callee);
-    if (Callee == Functions.end())
-      return;
-    const FunctionDecl *Def = Callee->second.Def;
-    // A member operator call passes the object as its first argument.
-    unsigned Shift =
-        isa<CXXOperatorCallExpr>(Site.Call) && isa<CXXMethodDecl>(Def) ? 1 : 0;
-    for (unsigned I = 0; I < Def->getNumParams() &&
-                         I + Shift < Site.Call->getNumArgs();
-         ++I)
-      if (mentions(Site.Call->getArg(I + Shift), Counters))
-        R.Counters.insert(Def->getParamDecl(I)->getCanonicalDecl());
-  };
-
-  // Calls made inside hot loops.
-  for (const auto &[FD, F] : Functions) {
-    for (const CallSite &Site : F.Calls) {
-      if (!Site.Loop)
-        continue;
-      const Stmt *Step = stepLoopOf(Site.Loop);
-      if (!Step)
-        continue;
-      Reach R{StepLoops.lookup(Step), Step, {Site.Call}, nullptr, {}};
-      const auto &Counters = countersOf(Site.Loop);
-      R.Gate = gateBetween(Site.Call, Step, Counters);
-      BindCounters(Site, Counters, R);
-      Offer(Site.Callee, std::move(R));
-    }
+const ScannedFunction *HotPathModel::Impl::ownerOf(const Stmt &S) const {
+  const Stmt *Top = &S;
+  for (unsigned Guard = 0; Guard < 4096; ++Guard) {
+    const Stmt *Parent = Parents.lookup(Top);
+    if (!Parent)
+      break;
+    Top = Parent;
   }
-  // And from there, a few calls deeper.
-  while (!Work.empty()) {
-    const FunctionDecl *FD = Work.front();
-    Work.pop_front();
-    const Reach From = HotFunctions.at(FD);
-    if (From.Chain.size() >= MaxCallDepth)
-      continue;
-    for (const CallSite &Site : Functions.at(FD).Calls) {
-      Reach R{From.Kind, From.Loop, From.Chain, From.Gate, {}};
-      R.Chain.push_back(Site.Call);
-      if (!R.Gate)
-        R.Gate = gateBetween(Site.Call, Functions.at(FD).Def->getBody(),
-                             From.Counters);
-      BindCounters(Site, From.Counters, R);
-      Offer(Site.Callee, std::move(R));
-    }
-  }
+  return BodyOwner.lookup(Top);
 }
 
-const Expr *HotPathModel::Impl::gateBetween(
-    const Stmt *S, const Stmt *Boundary,
-    const llvm::SmallPtrSetImpl<const VarDecl *> &Counters) const {
-  if (Counters.empty())
-    return nullptr;
-  const Stmt *Child = S;
-  for (unsigned Guard = 0; Child && Child != Boundary && Guard < 512; ++Guard) {
-    const Stmt *Parent = Parents.lookup(Child);
-    if (!Parent)
-      return nullptr;
-    if (const auto *If = dyn_cast<IfStmt>(Parent))
-      if (If->getThen() == Child &&
-          isRareCondition(If->getCond(), Counters, Ctx))
-        return If->getCond();
-    if (const auto *CO = dyn_cast<ConditionalOperator>(Parent))
-      if (CO->getTrueExpr() == Child &&
-          isRareCondition(CO->getCond(), Counters, Ctx))
-        return CO->getCond();
-    Child = Parent;
-  }
+/// Whether \p Child is the part of \p Loop that runs once, before it: a
+/// for-loop's init, a range-for's range.
+static bool isLoopHeader(const Stmt *Loop, const Stmt *Child) {
+  if (const auto *Range = dyn_cast<CXXForRangeStmt>(Loop))
+    return Child != Range->getBody();
+  if (const auto *For = dyn_cast<ForStmt>(Loop))
+    return Child == For->getInit();
+  return false;
+}
+
+/// The condition that must hold for \p Child of \p Parent to run: an if's
+/// condition for its then-branch, a conditional operator's for its true arm.
+static const Expr *conditionFor(const Stmt *Parent, const Stmt *Child) {
+  if (const auto *If = dyn_cast<IfStmt>(Parent))
+    return If->getThen() == Child ? If->getCond() : nullptr;
+  if (const auto *CO = dyn_cast<ConditionalOperator>(Parent))
+    return CO->getTrueExpr() == Child ? CO->getCond() : nullptr;
   return nullptr;
+}
+
+GraphPosition HotPathModel::Impl::positionOf(const Stmt &S,
+                                             const ScannedFunction &F) const {
+  // The statements from S up to its function's body.
+  llvm::SmallVector<const Stmt *, 32> Chain;
+  for (const Stmt *N = &S; N && Chain.size() < 4096; N = Parents.lookup(N))
+    Chain.push_back(N);
+  // The loops around S; a loop's header runs where the loop runs.
+  llvm::SmallVector<bool, 32> Encloses(Chain.size(), false);
+  const Stmt *Innermost = nullptr;
+  GraphPosition P;
+  for (size_t I = 1; I < Chain.size(); ++I)
+    if (isLoop(Chain[I]) && LoopIndex.count(Chain[I]) &&
+        !isLoopHeader(Chain[I], Chain[I - 1])) {
+      Encloses[I] = true;
+      if (!Innermost) {
+        Innermost = Chain[I];
+        P.Loop = LoopIndex.lookup(Chain[I]).second;
+      }
+    }
+  llvm::SmallPtrSet<const VarDecl *, 4> Counters;
+  if (Innermost)
+    Counters = countersOf(Innermost);
+  bool Gated = false;
+  for (size_t I = 1; I < Chain.size(); ++I) {
+    if (Encloses[I])
+      P.GatedUpTo.push_back(Gated);
+    const Expr *Cond = conditionFor(Chain[I], Chain[I - 1]);
+    if (!Cond)
+      continue;
+    if (!Gated && isRareCondition(Cond, Counters, Ctx))
+      Gated = true;
+    for (unsigned Param = 0; Param < F.Def->getNumParams(); ++Param) {
+      llvm::SmallPtrSet<const VarDecl *, 1> One;
+      One.insert(F.Def->getParamDecl(Param)->getCanonicalDecl());
+      if (!llvm::is_contained(P.GateParams, Param) &&
+          isRareCondition(Cond, One, Ctx))
+        P.GateParams.push_back(Param);
+    }
+  }
+  return P;
+}
+
+void HotPathModel::Impl::buildGraph() {
+  const SourceManager &SM = Ctx.getSourceManager();
+  for (auto &[Canonical, F] : Functions) {
+    F.Usr = usrOf(F.Def);
+    if (F.Usr.empty())
+      continue;
+    GraphFunction G;
+    G.Name = diagnosticName(F.Def);
+    G.Where = pointOf(F.Def->getLocation());
+    for (size_t L = 0; L < F.Loops.size(); ++L)
+      G.Loops.push_back({F.LoopParents[L], pointOf(F.Loops[L]->getBeginLoc()),
+                         F.LoaderLoops.count(F.Loops[L]) != 0, false});
+    std::vector<const CallExpr *> &Calls = GraphCalls[&F];
+    for (const auto &[Call, Loop] : F.Calls) {
+      const FunctionDecl *Callee = Call->getDirectCallee();
+      GraphCall C;
+      C.Callee = usrOf(Callee->getCanonicalDecl());
+      if (C.Callee.empty())
+        continue;
+      C.CalleeName = diagnosticName(Callee);
+      C.Where = pointOf(Call->getBeginLoc());
+      C.At = positionOf(*Call, F);
+      // A member operator call passes the object as its first argument.
+      unsigned Shift =
+          isa<CXXOperatorCallExpr>(Call) && isa<CXXMethodDecl>(Callee) ? 1 : 0;
+      llvm::SmallPtrSet<const VarDecl *, 4> LoopCounters;
+      if (C.At.Loop >= 0)
+        LoopCounters = countersOf(F.Loops[C.At.Loop]);
+      for (unsigned I = 0;
+           I < Callee->getNumParams() && I + Shift < Call->getNumArgs(); ++I) {
+        const Expr *Arg = Call->getArg(I + Shift);
+        CounterArgument A;
+        A.Param = I;
+        A.LoopCounter = mentions(Arg, LoopCounters);
+        for (unsigned Param = 0; Param < F.Def->getNumParams(); ++Param) {
+          llvm::SmallPtrSet<const VarDecl *, 1> One;
+          One.insert(F.Def->getParamDecl(Param)->getCanonicalDecl());
+          if (mentions(Arg, One))
+            A.CallerParams.push_back(Param);
+        }
+        if (A.LoopCounter || !A.CallerParams.empty())
+          C.Counters.push_back(std::move(A));
+      }
+      for (const Expr *Arg : Call->arguments()) {
+        const ValueDecl *Storage = namedStorage(Arg);
+        if ((Storage && DeviceMemory.count(Storage)) ||
+            isCudaStream(Arg->getType()))
+          C.PassesDeviceWork = true;
+      }
+      Calls.push_back(Call);
+      G.Calls.push_back(std::move(C));
+    }
+    G.Signals = F.Signals;
+    ByUsr[F.Usr] = &F;
+    Own.Functions.try_emplace(F.Usr, std::move(G));
+  }
+  Own.Devices = Devices;
+  (void)SM;
 }
 
 void HotPathModel::Impl::build() {
   collectFunctions();
-  classifyLoops();
-  propagateHotFunctions();
+  buildGraph();
+  Local = std::make_unique<HotAnalysis>(Own);
+  if (!Options.SummaryFile.empty()) {
+    auto Summary = loadSummaryGraph(Options.SummaryFile);
+    if (Summary) {
+      // The unit's own functions first: they are what this parse saw.
+      Combined = Own;
+      Combined.merge(**Summary);
+      Project = std::make_unique<HotAnalysis>(Combined);
+    } else {
+      // The checks report an unusable summary when they read the option.
+      llvm::consumeError(Summary.takeError());
+    }
+  }
 }
 
-std::optional<HotContext>
-HotPathModel::Impl::finish(const FunctionDecl *FD,
-                           llvm::ArrayRef<const Stmt *> Path) const {
-  // Path runs from the statement up to the function body.
-  for (const Stmt *Node : Path) {
-    if (!isLoop(Node) || !LoopOwner.count(Node))
-      continue;
-    const Stmt *Step = stepLoopOf(Node);
-    if (!Step)
-      continue;
-    HotContext Result;
-    Result.Kind = StepLoops.lookup(Step);
-    Result.Loop = Step;
-    Result.Gate = gateBetween(Path.front(), Step, countersOf(Node));
-    return Result;
-  }
-  auto It = HotFunctions.find(FD->getCanonicalDecl());
-  if (It == HotFunctions.end())
-    return std::nullopt;
-  const Reach &R = It->second;
+HotContext HotPathModel::Impl::toContext(const HotReach &R) const {
   HotContext Result;
   Result.Kind = R.Kind;
-  Result.Loop = R.Loop;
-  Result.CallChain = R.Chain;
-  Result.Gate = R.Gate ? R.Gate
-                       : gateBetween(Path.front(), FD->getBody(), R.Counters);
+  Result.Gated = R.Gated;
+  const ProjectGraph &G = graph();
+  if (auto It = ByUsr.find(R.LoopFunction); It != ByUsr.end()) {
+    Result.Loop = It->second->Loops[R.Loop];
+    Result.LoopLoc = Result.Loop->getBeginLoc();
+  } else {
+    const GraphLoop &Loop = G.Functions.at(R.LoopFunction).Loops[R.Loop];
+    Result.LoopLoc = locationOf(Loop.Where);
+    Result.LoopTimesItself = Loop.TimesItself;
+  }
+  for (const auto &[Caller, Index] : R.Chain) {
+    const GraphCall &Call = G.Functions.at(Caller).Calls[Index];
+    HotCall Step;
+    Step.CalleeName = Call.CalleeName;
+    if (auto It = ByUsr.find(Caller); It != ByUsr.end()) {
+      Step.Call = GraphCalls.at(It->second)[Index];
+      Step.Where = Step.Call->getBeginLoc();
+    } else {
+      Step.Where = locationOf(Call.Where);
+      if (auto Callee = G.Functions.find(Call.Callee);
+          Callee != G.Functions.end())
+        Step.CalleeTimesItself = Callee->second.TimesItself;
+    }
+    Result.CallChain.push_back(std::move(Step));
+  }
   return Result;
 }
 
-std::optional<HotContext> HotPathModel::Impl::classify(const Stmt &S) const {
-  // The statements from S up to its function's body, leaving out loops whose
-  // header (not body) S is in: a loop's header runs where the loop runs.
-  llvm::SmallVector<const Stmt *, 32> Path;
-  const Stmt *Child = nullptr;
-  for (const Stmt *Node = &S; Node; Child = Node, Node = Parents.lookup(Node)) {
-    bool InHeader = false;
-    if (const auto *Range = dyn_cast<CXXForRangeStmt>(Node))
-      InHeader = Child && Child != Range->getBody();
-    else if (const auto *For = dyn_cast<ForStmt>(Node))
-      InHeader = Child && Child == For->getInit();
-    if (!InHeader)
-      Path.push_back(Node);
-    if (Path.size() > 4096)
-      return std::nullopt;
+bool HotPathModel::Impl::mayUseAccelerator() const {
+  switch (Options.Accelerator) {
+  case AcceleratorAssumption::Always:
+    return true;
+  case AcceleratorAssumption::Never:
+    return false;
+  case AcceleratorAssumption::Auto:
+    break;
   }
-  const Stmt *Top = Child ? Child : &S;
-  for (const Stmt *Node = &S; Parents.lookup(Node); Node = Parents.lookup(Node))
-    Top = Parents.lookup(Node);
-  auto Owner = BodyOwner.find(Top);
-  if (Owner == BodyOwner.end() || Path.empty())
-    return std::nullopt; // not in a function body the model scanned
-  return finish(Owner->second, Path);
+  if (Devices == DeviceEvidence::MaybeAccelerator)
+    return true;
+  // A unit that names no device but the CPU may still be handed device
+  // tensors by the rest of the project: the summary, or the project run,
+  // decides.
+  if (Project)
+    return Combined.Devices == DeviceEvidence::MaybeAccelerator;
+  return Options.ProjectRun;
 }
 
-HotPathModel::HotPathModel(ASTContext &Ctx) : P(std::make_unique<Impl>(Ctx)) {
+std::optional<HotContext> HotPathModel::Impl::classify(const Stmt &S,
+                                                       Deferral D) const {
+  const ScannedFunction *F = ownerOf(S);
+  if (!F || F->Usr.empty())
+    return std::nullopt; // not in a function body the model scanned
+  GraphPosition At = positionOf(S, *F);
+  std::optional<HotReach> Reach = Local->resolve(F->Usr, At);
+  // A step loop of the statement's own function decides here; anything that
+  // goes through calls may change with the rest of the project.
+  bool Decided = Reach && Reach->Chain.empty();
+  // A unit that names no device but the CPU runs on an accelerator only if
+  // the rest of the project hands it device tensors: the project decides.
+  bool NeedsAccelerator = Options.Accelerator == AcceleratorAssumption::Auto &&
+                          Devices != DeviceEvidence::MaybeAccelerator;
+  if (Options.ProjectRun && D == Deferral::Allow &&
+      (!Decided || NeedsAccelerator)) {
+    HotContext Result;
+    Result.Kind = LoopKind::Undecided;
+    DeferredHotPath Deferred;
+    Deferred.Function = F->Usr;
+    Deferred.At = std::move(At);
+    Deferred.NeedsAccelerator = NeedsAccelerator;
+    Result.Deferred = std::move(Deferred);
+    return Result;
+  }
+  // A check that cannot defer decides with this unit alone, in a project
+  // run and with a summary alike, so that the two agree.
+  if (Project && !Decided && D == Deferral::Allow)
+    Reach = Project->resolve(F->Usr, At);
+  if (!Reach)
+    return std::nullopt;
+  return toContext(*Reach);
+}
+
+HotPathModel::HotPathModel(ASTContext &Ctx, HotPathOptions Options)
+    : P(std::make_unique<Impl>(Ctx, std::move(Options))) {
   P->build();
 }
 
 HotPathModel::~HotPathModel() = default;
 
-std::optional<HotContext> HotPathModel::classify(const Stmt &S) const {
-  return P->classify(S);
+std::optional<HotContext> HotPathModel::classify(const Stmt &S,
+                                                 Deferral D) const {
+  return P->classify(S, D);
 }
 
 std::optional<LoopKind> HotPathModel::loopKind(const Stmt &Loop) const {
-  if (const Stmt *Step = P->stepLoopOf(&Loop))
-    return P->StepLoops.lookup(Step);
+  auto Entry = P->LoopIndex.find(&Loop);
+  if (Entry == P->LoopIndex.end() || Entry->second.first->Usr.empty())
+    return std::nullopt;
+  if (auto Step = P->analysis().stepLoopOf(Entry->second.first->Usr,
+                                           Entry->second.second))
+    return Step->first;
   return std::nullopt;
 }
 
-bool HotPathModel::mayUseAccelerator() const { return P->Accelerator; }
+bool HotPathModel::mayUseAccelerator() const { return P->mayUseAccelerator(); }
+
+DeviceEvidence HotPathModel::deviceEvidence() const { return P->Devices; }
+
+ProjectGraph HotPathModel::exportGraph() const {
+  ProjectGraph G = P->Own;
+  for (auto &[Usr, Function] : G.Functions) {
+    const ScannedFunction &F = *P->ByUsr.at(Usr);
+    Function.TimesItself = loopTimesItself(*F.Def->getBody(), P->Ctx);
+    for (size_t L = 0; L < F.Loops.size(); ++L)
+      Function.Loops[L].TimesItself = loopTimesItself(*F.Loops[L], P->Ctx);
+  }
+  return G;
+}
 
 const HotPathModel &HotPathModel::get(ASTContext &Ctx) {
   return perTranslationUnit<HotPathModel>(Ctx);

@@ -6,82 +6,156 @@
 // levels deep, and recognises code that a condition on the step counter makes
 // rare (`if (step % 100 == 0)`).
 //
+// The decisions are made on the unit's ProjectGraph (ProjectGraph.h), which
+// can be joined with a project's graph: with `trainlint.Summary` naming the
+// summary of a project run, a function called from a training loop in
+// another file is hot here too. In the workers of `trainlint check`
+// (`trainlint.ProjectRun`), whatever only the whole project can decide is
+// deferred to it: see HotContext::Deferred.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef TRAINLINT_CHECKS_MODEL_HOTPATH_H
 #define TRAINLINT_CHECKS_MODEL_HOTPATH_H
 
+#include "ProjectGraph.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/Stmt.h"
-#include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace trainlint {
 
-/// What makes a loop hot.
-enum class LoopKind {
-  /// Runs a backward pass or an optimizer step, or iterates a data loader
-  /// and trains, once per iteration.
-  Training,
-  /// Iterates a data loader or calls a module's forward, with no backward.
-  Evaluation,
-  /// Launches device work (kernels, graphs, library kernels) per iteration.
-  CudaStep,
+/// How a check may treat an unknown device, `trainlint.AssumeAccelerator`.
+enum class AcceleratorAssumption {
+  /// By the code: CPU-only only where every device is provably the CPU.
+  Auto,
+  /// Every tensor may be on an accelerator.
+  Always,
+  /// The project runs on the CPU only: nothing synchronizes.
+  Never,
 };
 
-/// "training loop", "evaluation loop" or "CUDA step loop", for messages.
-llvm::StringRef loopKindName(LoopKind Kind);
+std::optional<AcceleratorAssumption>
+parseAcceleratorAssumption(llvm::StringRef Value);
+
+inline constexpr llvm::StringLiteral AssumeAcceleratorOptionKey =
+    "trainlint.AssumeAccelerator";
+inline constexpr llvm::StringLiteral SummaryOptionKey = "trainlint.Summary";
+inline constexpr llvm::StringLiteral ProjectRunOptionKey =
+    "trainlint.ProjectRun";
+
+/// What the models of a translation unit are built with; the checks set it
+/// from their options before the unit is parsed.
+struct HotPathOptions {
+  AcceleratorAssumption Accelerator = AcceleratorAssumption::Auto;
+  /// A summary written by `trainlint check --export-summary`, whose project
+  /// graph joins the unit's own.
+  std::string SummaryFile;
+  /// Set by `trainlint check` for its workers: findings whose hot path only
+  /// the whole project can decide are deferred to it.
+  bool ProjectRun = false;
+};
+
+/// The options models built from now on use. clang-tidy creates the checks
+/// of each translation unit, which call this, before it parses the unit.
+void setHotPathOptions(HotPathOptions Options);
+HotPathOptions hotPathOptions();
+
+/// One call on the way from a step loop to the statement.
+struct HotCall {
+  /// Where the call is; in another file when the caller is elsewhere.
+  clang::SourceLocation Where;
+  /// The callee's name as diagnostics print it.
+  std::string CalleeName;
+  /// The call, when it is in this translation unit.
+  const clang::CallExpr *Call = nullptr;
+  /// The callee reads a clock (known from a project summary).
+  bool CalleeTimesItself = false;
+};
 
 /// Why a statement is on the hot path.
 struct HotContext {
   LoopKind Kind = LoopKind::Training;
-  /// The step loop that makes the statement hot.
+  /// The step loop that makes the statement hot, when it is in this
+  /// translation unit.
   const clang::Stmt *Loop = nullptr;
+  /// Where that loop starts, in this file or another.
+  clang::SourceLocation LoopLoc;
+  /// The loop, elsewhere, reads a clock (known from a project summary).
+  bool LoopTimesItself = false;
   /// The calls from the loop to the function that holds the statement; the
   /// first is inside the loop. Empty when the statement is in the loop itself.
-  llvm::SmallVector<const clang::CallExpr *, 4> CallChain;
+  llvm::SmallVector<HotCall, 4> CallChain;
   /// A condition on the step counter (`step % N == 0`, `step == 0`) that the
   /// statement or a call on the way sits under, so that it runs rarely.
   const clang::Expr *Gate = nullptr;
+  bool Gated = false;
+  /// Set in a project run when only the project can decide: the kind is
+  /// LoopKind::Undecided, there is no loop and no gate, and `trainlint
+  /// check` keeps or drops the finding.
+  std::optional<DeferredHotPath> Deferred;
 
-  bool isGated() const { return Gate != nullptr; }
+  bool isGated() const { return Gated; }
 };
+
+/// Whether a check accepts a deferred context from classify().
+enum class Deferral { Allow, Forbid };
 
 class HotPathModel {
 public:
-  /// The model of \p Ctx's translation unit, built on first use and freed with
-  /// the ASTContext. Safe to call from several threads, one AST each.
+  /// The model of \p Ctx's translation unit, built on first use with the
+  /// current HotPathOptions and freed with the ASTContext. Safe to call from
+  /// several threads, one AST each.
   static const HotPathModel &get(clang::ASTContext &Ctx);
 
-  explicit HotPathModel(clang::ASTContext &Ctx);
+  HotPathModel(clang::ASTContext &Ctx, HotPathOptions Options);
+  explicit HotPathModel(clang::ASTContext &Ctx)
+      : HotPathModel(Ctx, hotPathOptions()) {}
   ~HotPathModel();
   HotPathModel(const HotPathModel &) = delete;
   HotPathModel &operator=(const HotPathModel &) = delete;
 
   /// Why \p S is on the hot path, or nothing when it is not. Gated statements
   /// are returned with their gate set; each check decides what that means.
-  std::optional<HotContext> classify(const clang::Stmt &S) const;
+  /// In a project run, a statement that is not in a step loop of its own
+  /// function gets a deferred context. With Deferral::Forbid, the unit
+  /// alone decides, without a summary's graph too.
+  std::optional<HotContext> classify(const clang::Stmt &S,
+                                     Deferral D = Deferral::Allow) const;
 
   /// The kind of \p Loop when it is a step loop or nested in one.
   std::optional<LoopKind> loopKind(const clang::Stmt &Loop) const;
 
-  /// False when nothing in the user's code names an accelerator (a CUDA
-  /// device, `.cuda()`, the CUDA runtime, a device chosen at run time): then
-  /// every tensor lives on the CPU and nothing synchronizes.
+  /// False when the code runs only on the CPU: the unit (and, with a
+  /// summary, the project) names no device but the CPU, or the options say
+  /// so. In a project run, a unit that names only the CPU may still be
+  /// called with device tensors; the deferred context says so.
   bool mayUseAccelerator() const;
 
+  /// What this unit's own code says about devices.
+  DeviceEvidence deviceEvidence() const;
+
+  /// The unit's own functions, with whether each loop and function reads a
+  /// clock, for a project summary.
+  ProjectGraph exportGraph() const;
+
   /// How many calls deep the model follows from a loop.
-  static constexpr unsigned MaxCallDepth = 3;
+  static constexpr unsigned MaxCallDepth = HotAnalysis::MaxCallDepth;
 
   struct Impl;
 
 private:
   std::unique_ptr<Impl> P;
 };
+
+/// The project graph of the summary at \p Path, read once per process.
+/// Errors name the file.
+llvm::Expected<std::shared_ptr<const ProjectGraph>>
+loadSummaryGraph(llvm::StringRef Path);
 
 } // namespace trainlint
 

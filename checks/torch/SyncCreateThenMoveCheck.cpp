@@ -116,7 +116,9 @@ void SyncCreateThenMoveCheck::check(const MatchFinder::MatchResult &Result) {
       Move->Target != DeviceTarget::Unknown)
     return;
 
-  std::optional<HotContext> Hot = Model.classify(*Call);
+  // The finding stands either way; the hot path only words it, so it is
+  // decided in this unit rather than deferred to the project run.
+  std::optional<HotContext> Hot = Model.classify(*Call, Deferral::Forbid);
   // Gated code runs rarely: report it as code outside the loop.
   const bool IsHot = Hot && !Hot->isGated();
 

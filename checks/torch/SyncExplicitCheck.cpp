@@ -86,18 +86,10 @@ void SyncExplicitCheck::check(const MatchFinder::MatchResult &Result) {
   if (Hot->isGated())
     return;
   // A loop that reads a clock measures itself: the wait makes the measured
-  // time that of the device work, not of queueing it.
-  assert(Hot->Loop && "a hot context always names its loop");
-  if (loopTimesItself(*Hot->Loop, *Result.Context))
+  // time that of the device work, not of queueing it. The same for a helper
+  // that times the step it is called for.
+  if (hotLoopTimesItself(*Hot, *Result.Context))
     return;
-  // The same for a helper that times the step it is called for.
-  if (!Hot->CallChain.empty())
-    if (const FunctionDecl *Holder =
-            Hot->CallChain.back()->getDirectCallee())
-      if (const FunctionDecl *Def = Holder->getDefinition())
-        if (Def->getBody() &&
-            loopTimesItself(*Def->getBody(), *Result.Context))
-          return;
 
   SourceLocation Loc = Call->getBeginLoc();
   std::string What;

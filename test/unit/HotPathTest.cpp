@@ -186,8 +186,8 @@ void f(torch::Tensor x) {
   auto Hot = P.classify("probe");
   ASSERT_TRUE(Hot);
   ASSERT_EQ(Hot->CallChain.size(), 2u);
-  EXPECT_EQ(P.lineOf(Hot->CallChain[0]), 14u);
-  EXPECT_EQ(P.lineOf(Hot->CallChain[1]), 7u);
+  EXPECT_EQ(P.lineOf(Hot->CallChain[0].Call), 14u);
+  EXPECT_EQ(P.lineOf(Hot->CallChain[1].Call), 7u);
   EXPECT_FALSE(P.classify("probe2"))
       << "more than " << HotPathModel::MaxCallDepth << " calls deep";
 }
