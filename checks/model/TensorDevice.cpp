@@ -58,6 +58,31 @@ bool isTensorOptions(QualType T) { return isClass(T, "c10::TensorOptions"); }
 bool isTensorOptionsClass(const CXXRecordDecl *RD) {
   return RD && RD->getQualifiedNameAsString() == "c10::TensorOptions";
 }
+bool isBackend(QualType T) { return isEnum(T, "c10::Backend"); }
+bool isScalarType(QualType T) { return isEnum(T, "c10::ScalarType"); }
+/// What `tensor.type()` returns: a backend (and so a device type) and a
+/// dtype. Older libtorch called it at::Type.
+bool isTypePropertiesClass(const CXXRecordDecl *RD) {
+  if (!RD)
+    return false;
+  std::string Name = RD->getQualifiedNameAsString();
+  return Name == "at::DeprecatedTypeProperties" || Name == "at::Type";
+}
+
+bool isTensorMethod(const CXXMethodDecl *MD) {
+  return MD && (isSameOrDerivedFrom(MD->getParent(), "at::TensorBase") ||
+                isSameOrDerivedFrom(MD->getParent(), "at::Tensor"));
+}
+
+/// Whether \p FD is declared in namespace torch or at themselves.
+bool isInTorchOrAt(const FunctionDecl &FD) {
+  const auto *NS = dyn_cast<NamespaceDecl>(
+      FD.getDeclContext()->getEnclosingNamespaceContext());
+  if (!NS)
+    return false;
+  std::string Namespace = NS->getQualifiedNameAsString();
+  return Namespace == "torch" || Namespace == "at";
+}
 
 bool isNulloptType(QualType T) {
   const CXXRecordDecl *RD = recordOf(T);
@@ -74,7 +99,8 @@ bool isInPlaceTag(QualType T) {
 DeviceTarget targetByType(QualType T) {
   if (isTensorOptions(T))
     return DeviceTarget::Opaque;
-  if (isDevice(T) || isDeviceType(T) || isString(T) || isOptional(T))
+  if (isDevice(T) || isDeviceType(T) || isString(T) || isOptional(T) ||
+      isBackend(T) || isTypePropertiesClass(recordOf(T)))
     return DeviceTarget::Unknown;
   // A dtype, a layout, a memory format, a bool.
   return DeviceTarget::None;
@@ -100,6 +126,19 @@ DeviceTarget targetOfDeviceTypeEnumerator(const EnumConstantDecl &EC) {
     return DeviceTarget::Cpu;
   if (Name == "Meta")
     return DeviceTarget::Other;
+  return DeviceTarget::Accelerator;
+}
+
+/// Where a c10::Backend enumerator points: every backend of the CPU (dense,
+/// sparse, quantized, MKL-DNN) ends in "CPU".
+DeviceTarget targetOfBackendEnumerator(const EnumConstantDecl &EC) {
+  llvm::StringRef Name = EC.getName();
+  if (Name.ends_with("CPU"))
+    return DeviceTarget::Cpu;
+  if (Name == "Meta")
+    return DeviceTarget::Other;
+  if (Name == "Undefined" || Name == "NumOptions")
+    return DeviceTarget::Unknown;
   return DeviceTarget::Accelerator;
 }
 
@@ -274,6 +313,47 @@ const Expr *unmodifiedValue(const VarDecl &VD, ASTContext &Ctx) {
 
 DeviceTarget deviceTargetImpl(const Expr *E, ASTContext &Ctx, unsigned Depth);
 
+/// Where a tensor is provably: on a device, or on the host.
+enum class Side { Device, Host };
+
+bool isProvablyOnImpl(Side Where, const Expr *E, ASTContext &Ctx,
+                      unsigned Depth);
+
+std::optional<DeviceMove> asDeviceMoveImpl(const CXXMemberCallExpr &Call,
+                                           ASTContext &Ctx, unsigned Depth);
+
+/// Where the tensor \p E lives, as the target of a move to its device: the
+/// device when it is provably there (a device chosen at run time counts, as
+/// everywhere in this model), the host when it is provably there, Unknown
+/// otherwise.
+DeviceTarget tensorTarget(const Expr *E, ASTContext &Ctx, unsigned Depth) {
+  if (isProvablyOnImpl(Side::Device, E, Ctx, Depth + 1))
+    return DeviceTarget::Accelerator;
+  if (isProvablyOnImpl(Side::Host, E, Ctx, Depth + 1))
+    return DeviceTarget::Cpu;
+  return DeviceTarget::Unknown;
+}
+
+/// Where the methods of a tensor's type properties point (`x.type()`,
+/// DeprecatedTypeProperties, which converts to TensorOptions with its
+/// backend's device).
+DeviceTarget typePropertiesMethodTarget(const CXXMemberCallExpr &Member,
+                                        llvm::StringRef Name, ASTContext &Ctx,
+                                        unsigned Depth) {
+  if (Name == "cpu")
+    return DeviceTarget::Cpu;
+  if (Name == "cuda" || Name == "hip")
+    return DeviceTarget::Accelerator;
+  if (Name == "toBackend")
+    return Member.getNumArgs()
+               ? deviceTargetImpl(Member.getArg(0), Ctx, Depth + 1)
+               : DeviceTarget::Unknown;
+  // options(index) and options(device) keep the backend's device type.
+  if (Name == "toScalarType" || Name == "options")
+    return deviceTargetImpl(Member.getImplicitObjectArgument(), Ctx, Depth + 1);
+  return targetByType(Member.getType());
+}
+
 /// The free functions of c10 (re-exported by at and torch) that build
 /// TensorOptions.
 DeviceTarget optionsFunctionTarget(const CallExpr &Call, const FunctionDecl &FD,
@@ -304,9 +384,12 @@ DeviceTarget deviceTargetImpl(const Expr *E, ASTContext &Ctx, unsigned Depth) {
                                         : DeviceTarget::Unknown;
 
   if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
-    if (const auto *EC = dyn_cast<EnumConstantDecl>(DRE->getDecl()))
+    if (const auto *EC = dyn_cast<EnumConstantDecl>(DRE->getDecl())) {
       if (isDeviceType(EC->getType()))
         return targetOfDeviceTypeEnumerator(*EC);
+      if (isBackend(EC->getType()))
+        return targetOfBackendEnumerator(*EC);
+    }
     if (isNulloptType(DRE->getType()))
       return DeviceTarget::None;
     if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
@@ -350,6 +433,15 @@ DeviceTarget deviceTargetImpl(const Expr *E, ASTContext &Ctx, unsigned Depth) {
                                 Depth + 1);
       return DeviceTarget::Opaque;
     }
+    if (MD && MD->getDeclName().isIdentifier()) {
+      llvm::StringRef Name = MD->getName();
+      // x.device(), x.options(), x.type(): wherever the tensor x lives.
+      if (isTensorMethod(MD) && Member->getNumArgs() == 0 &&
+          (Name == "device" || Name == "options" || Name == "type"))
+        return tensorTarget(Member->getImplicitObjectArgument(), Ctx, Depth);
+      if (isTypePropertiesClass(MD->getParent()))
+        return typePropertiesMethodTarget(*Member, Name, Ctx, Depth);
+    }
     return targetByType(E->getType());
   }
 
@@ -370,11 +462,6 @@ DeviceTarget deviceTargetImpl(const Expr *E, ASTContext &Ctx, unsigned Depth) {
   return targetByType(E->getType());
 }
 
-bool isTensorMethod(const CXXMethodDecl *MD) {
-  return MD && (isSameOrDerivedFrom(MD->getParent(), "at::TensorBase") ||
-                isSameOrDerivedFrom(MD->getParent(), "at::Tensor"));
-}
-
 /// Tensor methods whose result may live on another device than their object.
 bool changesDevice(llvm::StringRef Name) {
   static constexpr llvm::StringLiteral Names[] = {
@@ -383,11 +470,38 @@ bool changesDevice(llvm::StringRef Name) {
   return llvm::is_contained(Names, Name);
 }
 
-/// Where a tensor is provably: on a device, or on the host.
-enum class Side { Device, Host };
-
 bool isOnDeviceTarget(DeviceTarget Target) {
   return Target == DeviceTarget::Accelerator || Target == DeviceTarget::Unknown;
+}
+
+/// Where the options of the factory call \p Call put its tensor: its
+/// TensorOptions argument, or its `device` argument in the overloads that
+/// take dtype, layout, device and pin_memory apart; None when it names no
+/// device.
+DeviceTarget factoryOptionsTarget(const CallExpr &Call, const FunctionDecl &FD,
+                                  ASTContext &Ctx, unsigned Depth) {
+  std::optional<unsigned> Param = tensorOptionsParam(FD);
+  if (!Param)
+    Param = paramIndex(FD, "device");
+  if (!Param || *Param >= Call.getNumArgs())
+    return DeviceTarget::None;
+  return deviceTargetImpl(Call.getArg(*Param), Ctx, Depth + 1);
+}
+
+/// Whether the factory call \p Call creates its tensor provably on \p Where:
+/// where its options say, and otherwise on the host, or for a factory that
+/// inherits a device, where the tensor it inherits from is.
+bool isProvablyCreatedOn(Side Where, const CallExpr &Call,
+                         const FunctionDecl &FD, ASTContext &Ctx,
+                         unsigned Depth) {
+  DeviceTarget Target = factoryOptionsTarget(Call, FD, Ctx, Depth);
+  if (Target == DeviceTarget::None) {
+    if (const Expr *Source = deviceSourceOf(Call))
+      return isProvablyOnImpl(Where, Source, Ctx, Depth + 1);
+    return Where == Side::Host;
+  }
+  return Where == Side::Device ? isOnDeviceTarget(Target)
+                               : Target == DeviceTarget::Cpu;
 }
 
 bool isProvablyOnImpl(Side Where, const Expr *E, ASTContext &Ctx,
@@ -405,11 +519,20 @@ bool isProvablyOnImpl(Side Where, const Expr *E, ASTContext &Ctx,
       return Where == Side::Device;
     if (!isTensorMethod(MD))
       return false;
-    if (std::optional<DeviceMove> Move = asDeviceMove(*Member, Ctx))
+    // x.to(device), x.cpu(), and x.to(other), which goes wherever other is.
+    if (std::optional<DeviceMove> Move = asDeviceMoveImpl(*Member, Ctx, Depth))
       return Where == Side::Device ? isOnDeviceTarget(Move->Target)
                                    : Move->Target == DeviceTarget::Cpu;
+    // x.new_zeros({n}): created on x's device unless its options name one.
+    if (isDeviceInheritingFactory(MD))
+      return isProvablyCreatedOn(Where, *Member, *MD, Ctx, Depth);
+    // x.cuda().to(torch::kHalf), x.cuda().toType(torch::kHalf): to() and
+    // toType() that are no move convert the dtype on the tensor's device.
+    const bool IsDtypeConversion =
+        MD->getName() == "to" || MD->getName() == "toType";
     // x.cuda().float(): most tensor methods keep their object's device.
-    if (!changesDevice(MD->getName()) && isTensorType(Member->getType()))
+    if ((IsDtypeConversion || !changesDevice(MD->getName())) &&
+        isTensorType(Member->getType()))
       return isProvablyOnImpl(Where, Member->getImplicitObjectArgument(), Ctx,
                               Depth + 1);
     return false;
@@ -424,17 +547,10 @@ bool isProvablyOnImpl(Side Where, const Expr *E, ASTContext &Ctx,
   }
   if (const auto *Call = dyn_cast<CallExpr>(E)) {
     const FunctionDecl *FD = Call->getDirectCallee();
-    if (!isTensorFactory(FD))
-      return false;
-    std::optional<unsigned> Options = tensorOptionsParam(*FD);
-    if (!Options || *Options >= Call->getNumArgs())
-      return false;
-    DeviceTarget Target = deviceTargetOf(Call->getArg(*Options), Ctx);
-    // A factory creates its tensor on the host unless its options say
-    // otherwise.
-    return Where == Side::Device
-               ? isOnDeviceTarget(Target)
-               : Target == DeviceTarget::None || Target == DeviceTarget::Cpu;
+    // torch::zeros({n}), torch::zeros_like(x).
+    if (isTensorFactory(FD) || isDeviceInheritingFactory(FD))
+      return isProvablyCreatedOn(Where, *Call, *FD, Ctx, Depth);
+    return false;
   }
   if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
     if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
@@ -600,8 +716,11 @@ std::optional<unsigned> paramIndex(const FunctionDecl &FD,
   return std::nullopt;
 }
 
-std::optional<DeviceMove> asDeviceMove(const CXXMemberCallExpr &Call,
-                                       ASTContext &Ctx) {
+namespace {
+std::optional<DeviceMove> asDeviceMoveImpl(const CXXMemberCallExpr &Call,
+                                           ASTContext &Ctx, unsigned Depth) {
+  if (Depth > MaxDepth)
+    return std::nullopt;
   const CXXMethodDecl *MD = Call.getMethodDecl();
   if (!isTensorMethod(MD) || !MD->getDeclName().isIdentifier())
     return std::nullopt;
@@ -617,10 +736,31 @@ std::optional<DeviceMove> asDeviceMove(const CXXMemberCallExpr &Call,
     Move.Target = DeviceTarget::Accelerator;
     return Move;
   }
+  if (Name == "toType" || Name == "toBackend") {
+    // toType(ScalarType) converts the dtype on the tensor's device.
+    if (!Call.getNumArgs() || !MD->getNumParams() ||
+        isScalarType(MD->getParamDecl(0)->getType()))
+      return std::nullopt;
+    // toBackend(Backend), and older libtorch's toType(const Type &), whose
+    // type carries a backend.
+    Move.DeviceArg = Call.getArg(0);
+    Move.Target = deviceTargetImpl(Move.DeviceArg, Ctx, Depth + 1);
+    if (Move.Target == DeviceTarget::None)
+      Move.Target = DeviceTarget::Unknown;
+    return Move;
+  }
   if (Name != "to")
     return std::nullopt;
+  // to(other, ...): wherever the other tensor is.
+  if (MD->getNumParams() && Call.getNumArgs() &&
+      isTensorType(MD->getParamDecl(0)->getType())) {
+    Move.DeviceArg = Call.getArg(0);
+    Move.TargetTensor = Move.DeviceArg;
+    Move.Target = tensorTarget(Move.DeviceArg, Ctx, Depth);
+    return Move;
+  }
   // to(device, dtype, ...) and to(dtype, layout, device, ...) name the device;
-  // to(options, ...) may; to(dtype, ...) and to(other_tensor, ...) do not.
+  // to(options, ...) may; to(dtype, ...) does not.
   std::optional<unsigned> Param = paramIndex(*MD, "device");
   if (!Param)
     Param = paramIndex(*MD, "options");
@@ -628,10 +768,22 @@ std::optional<DeviceMove> asDeviceMove(const CXXMemberCallExpr &Call,
       isa<CXXDefaultArgExpr>(Call.getArg(*Param)))
     return std::nullopt;
   Move.DeviceArg = Call.getArg(*Param);
-  Move.Target = deviceTargetOf(Move.DeviceArg, Ctx);
+  Move.Target = deviceTargetImpl(Move.DeviceArg, Ctx, Depth + 1);
   if (Move.Target == DeviceTarget::None)
     return std::nullopt;
   return Move;
+}
+} // namespace
+
+std::optional<DeviceMove> asDeviceMove(const CXXMemberCallExpr &Call,
+                                       ASTContext &Ctx) {
+  return asDeviceMoveImpl(Call, Ctx, 0);
+}
+
+llvm::ArrayRef<llvm::StringRef> deviceMoveMethodNames() {
+  static const llvm::StringRef Names[] = {"to", "cpu", "cuda", "toType",
+                                          "toBackend"};
+  return Names;
 }
 
 FlagValue flagArgument(const CallExpr &Call, unsigned Param, ASTContext &Ctx) {
@@ -667,21 +819,38 @@ bool isTensorFactory(const FunctionDecl *FD) {
   static constexpr llvm::StringLiteral Factories[] = {
       "zeros",   "ones",   "full", "empty",    "rand",  "randn",
       "randint", "arange", "eye",  "linspace", "tensor"};
-  if (!llvm::is_contained(Factories, FD->getName()))
+  return llvm::is_contained(Factories, FD->getName()) && isInTorchOrAt(*FD);
+}
+
+bool isDeviceInheritingFactory(const FunctionDecl *FD) {
+  if (!FD || !FD->getDeclName().isIdentifier())
     return false;
-  const auto *NS = dyn_cast<NamespaceDecl>(
-      FD->getDeclContext()->getEnclosingNamespaceContext());
-  if (!NS)
-    return false;
-  std::string Namespace = NS->getQualifiedNameAsString();
-  return Namespace == "torch" || Namespace == "at";
+  llvm::StringRef Name = FD->getName();
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(FD)) {
+    static constexpr llvm::StringLiteral Methods[] = {
+        "new_zeros", "new_ones", "new_full", "new_empty", "new_empty_strided"};
+    return isTensorMethod(MD) && llvm::is_contained(Methods, Name);
+  }
+  static constexpr llvm::StringLiteral Factories[] = {
+      "zeros_like", "ones_like",  "full_like",   "empty_like",
+      "rand_like",  "randn_like", "randint_like"};
+  return llvm::is_contained(Factories, Name) && isInTorchOrAt(*FD);
+}
+
+const Expr *deviceSourceOf(const CallExpr &Call) {
+  if (!isDeviceInheritingFactory(Call.getDirectCallee()))
+    return nullptr;
+  if (const auto *Member = dyn_cast<CXXMemberCallExpr>(&Call))
+    return Member->getImplicitObjectArgument();
+  return Call.getNumArgs() ? Call.getArg(0) : nullptr;
 }
 
 bool isRandomTensorFactory(const FunctionDecl *FD) {
-  if (!isTensorFactory(FD))
+  if (!isTensorFactory(FD) && !isDeviceInheritingFactory(FD))
     return false;
-  llvm::StringRef Name = FD->getName();
-  return Name == "rand" || Name == "randn" || Name == "randint";
+  static constexpr llvm::StringLiteral Random[] = {
+      "rand", "randn", "randint", "rand_like", "randn_like", "randint_like"};
+  return llvm::is_contained(Random, FD->getName());
 }
 
 std::optional<unsigned> tensorOptionsParam(const FunctionDecl &FD) {

@@ -16,8 +16,8 @@ constexpr llvm::StringLiteral MoveId = "move";
 constexpr llvm::StringLiteral MemberId = "member";
 constexpr llvm::StringLiteral FactoryId = "factory";
 
-AST_MATCHER(FunctionDecl, isHostTensorFactory) {
-  return isTensorFactory(&Node);
+AST_MATCHER(FunctionDecl, isCreatingFactory) {
+  return isTensorFactory(&Node) || isDeviceInheritingFactory(&Node);
 }
 
 /// Whether \p E can move into the factory's argument list without changing
@@ -69,15 +69,14 @@ SyncCreateThenMoveCheck::SyncCreateThenMoveCheck(
 
 void SyncCreateThenMoveCheck::registerMatchers(MatchFinder *Finder) {
   // torch::zeros({n, m}).to(device), at::ones({n}, at::kFloat).cuda(),
-  // torch::randn({n}).to(torch::kCUDA)
+  // torch::randn({n}).to(torch::kCUDA), and, when `host` is provably on the
+  // host, torch::zeros_like(host).to(device) and host.new_zeros({n}).cuda()
   // FIXME: a factory result stored in a variable and moved later
-  // (auto t = torch::zeros(...); t = t.to(device);) and factories spelled
-  // through `torch::empty_like` and friends are not seen.
-  const auto Factory = callExpr(callee(functionDecl(isHostTensorFactory())),
-                                unless(cxxMemberCallExpr()))
-                           .bind(FactoryId);
-  const auto MoveMethod =
-      cxxMethodDecl(hasAnyName("to", "cuda"), ofClass(tensorClass()));
+  // (auto t = torch::zeros(...); t = t.to(device);) is not seen.
+  const auto Factory =
+      callExpr(callee(functionDecl(isCreatingFactory()))).bind(FactoryId);
+  const auto MoveMethod = cxxMethodDecl(hasAnyName(deviceMoveMethodNames()),
+                                        ofClass(tensorClass()));
   Finder->addMatcher(cxxMemberCallExpr(callee(MoveMethod),
                                        callee(memberExpr().bind(MemberId)),
                                        on(ignoringImplicit(Factory)))
@@ -102,7 +101,8 @@ void SyncCreateThenMoveCheck::check(const MatchFinder::MatchResult &Result) {
     return;
 
   // torch::zeros({n}, options).to(device) with options that name a device,
-  // or that we cannot see: the tensor may not start on the host.
+  // or that we cannot see, torch::zeros_like(x).to(device) with x not
+  // provably on the host: the tensor may not start on the host.
   if (!isProvablyOnHost(FactoryCall, Ctx))
     return;
 
@@ -123,7 +123,9 @@ void SyncCreateThenMoveCheck::check(const MatchFinder::MatchResult &Result) {
   const bool IsHot = Hot && !Hot->isGated();
 
   // at:: factories get at:: spellings: the torch:: names may not be visible.
-  const bool IsAt = isInNamespace(Factory, "at");
+  // So do the tensor's own methods (x.new_zeros(...)), of class at::Tensor.
+  const bool IsMethod = isa<CXXMethodDecl>(Factory);
+  const bool IsAt = IsMethod || isInNamespace(Factory, "at");
   const std::string Namespace = IsAt ? "at" : "torch";
   const LangOptions &LangOpts = getLangOpts();
   auto Text = [&](const Expr *E) {
@@ -133,14 +135,18 @@ void SyncCreateThenMoveCheck::check(const MatchFinder::MatchResult &Result) {
         .str();
   };
   const bool IsCuda = Member->getMemberDecl()->getName() == "cuda";
-  // "torch::zeros" or "at::zeros", as the call resolved.
-  const std::string FactoryName = Namespace + "::" + Factory->getNameAsString();
-  // The device as written; options or an unreadable macro get a
-  // placeholder in the note.
+  // "torch::zeros" or "at::zeros", as the call resolved; "new_zeros()" for
+  // a method.
+  const std::string FactoryName =
+      IsMethod ? Factory->getNameAsString() + "()"
+               : Namespace + "::" + Factory->getNameAsString();
+  // The device as written; options, another tensor or an unreadable macro
+  // get a placeholder in the note.
   std::string DeviceText = "...";
   if (IsCuda)
     DeviceText = Namespace + "::kCUDA";
-  else if (isDeviceOrDeviceType(ignoreUnwritten(Move->DeviceArg)->getType()))
+  else if (Move->DeviceArg &&
+           isDeviceOrDeviceType(ignoreUnwritten(Move->DeviceArg)->getType()))
     DeviceText = Text(Move->DeviceArg);
   if (DeviceText.empty())
     DeviceText = "...";
@@ -159,11 +165,20 @@ void SyncCreateThenMoveCheck::check(const MatchFinder::MatchResult &Result) {
     if (isRandomTensorFactory(Factory))
       return "the factory draws random numbers, and on the device it "
              "draws a different random stream";
+    // torch::zeros_like(host): the factory merges its options into those of
+    // another tensor; the rewrite is not proven the same program.
+    if (deviceSourceOf(*FactoryCall))
+      return "the factory takes the rest of its options from another tensor";
     // to(device, dtype), to(device, non_blocking, copy): dropping the call
     // would drop what the other arguments do.
     if (writtenArgCount(*Call) > (IsCuda ? 0u : 1u))
       return "'" + Member->getMemberDecl()->getNameAsString() +
              "()' has more arguments than the device";
+    // to(other) takes the other tensor's dtype as well.
+    if (Move->TargetTensor)
+      return "'to()' takes the device and the dtype of another tensor";
+    assert((IsCuda || Move->DeviceArg) &&
+           "a move to the device other than cuda() names the device");
     // A device string converts through a constructor that may throw on a
     // bad name at another moment; keep the rewrite to typed devices.
     if (!IsCuda &&

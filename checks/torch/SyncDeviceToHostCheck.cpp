@@ -23,12 +23,13 @@ SyncDeviceToHostCheck::SyncDeviceToHostCheck(llvm::StringRef Name,
 
 void SyncDeviceToHostCheck::registerMatchers(MatchFinder *Finder) {
   // x.cpu(), x.to(torch::kCPU), x.to(torch::Device("cpu")),
-  // x.to(torch::kCPU, torch::kFloat), x.to(torch::TensorOptions().device(...))
+  // x.to(torch::kCPU, torch::kFloat), x.to(torch::TensorOptions().device(...)),
+  // x.to(host_tensor), x.toBackend(at::Backend::CPU)
   // FIXME: copies made by other means (x.data_ptr() read on the host after
   // x.to(kCPU, non_blocking), x.copy_(cpu_tensor) into a host tensor) are not
   // seen.
-  const auto MoveMethod =
-      cxxMethodDecl(hasAnyName("cpu", "to"), ofClass(tensorClass()));
+  const auto MoveMethod = cxxMethodDecl(hasAnyName(deviceMoveMethodNames()),
+                                        ofClass(tensorClass()));
   Finder->addMatcher(
       cxxMemberCallExpr(callee(MoveMethod), callee(memberExpr().bind(MemberId)))
           .bind(MoveId),
@@ -82,8 +83,9 @@ void SyncDeviceToHostCheck::check(const MatchFinder::MatchResult &Result) {
 
   if (Move) {
     std::optional<DeviceMove> Info = asDeviceMove(*Move, *Result.Context);
-    // to(dtype), to(other_tensor), or a device that is not provably the
-    // host: not a copy to the host, or not one we can prove.
+    // to(dtype), to(other) with other not provably on the host, or a device
+    // that is not provably the host: not a copy to the host, or not one we
+    // can prove.
     if (!Info || Info->Target != DeviceTarget::Cpu)
       return;
     // h.cpu() where h is a host copy already, or was created on the host:

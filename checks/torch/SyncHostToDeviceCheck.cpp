@@ -22,11 +22,11 @@ SyncHostToDeviceCheck::SyncHostToDeviceCheck(llvm::StringRef Name,
 
 void SyncHostToDeviceCheck::registerMatchers(MatchFinder *Finder) {
   // batch.data.to(device), x.to(device, torch::kHalf), x.to(torch::kCUDA),
-  // x.cuda()
+  // x.to(options), x.to(other), x.cuda(), x.toBackend(at::Backend::CUDA)
   // FIXME: copies into an existing device tensor (gpu.copy_(host)) and
   // modules moved every iteration (model->to(device)) are not seen.
-  const auto MoveMethod =
-      cxxMethodDecl(hasAnyName("to", "cuda"), ofClass(tensorClass()));
+  const auto MoveMethod = cxxMethodDecl(hasAnyName(deviceMoveMethodNames()),
+                                        ofClass(tensorClass()));
   Finder->addMatcher(
       cxxMemberCallExpr(callee(MoveMethod), callee(memberExpr().bind(MemberId)))
           .bind(MoveId),
@@ -54,7 +54,7 @@ void SyncHostToDeviceCheck::check(const MatchFinder::MatchResult &Result) {
     return;
 
   std::optional<DeviceMove> Move = asDeviceMove(*Call, Ctx);
-  // to(dtype), to(other_tensor), to(options) without a device: no move.
+  // to(dtype), toType(dtype), to(options) without a device: no move.
   if (!Move)
     return;
   switch (Move->Target) {
@@ -86,18 +86,25 @@ void SyncHostToDeviceCheck::check(const MatchFinder::MatchResult &Result) {
   assert(Object && "a member call has an object");
   // torch::zeros({n}).to(device): torch-sync-create-then-move reports it,
   // with the better fix of creating the tensor on the device.
-  if (const auto *Factory = dyn_cast<CallExpr>(ignoreUnwritten(Object)))
+  if (const auto *Factory = dyn_cast<CallExpr>(ignoreUnwritten(Object))) {
     if (!isa<CXXMemberCallExpr>(Factory) &&
         isTensorFactory(Factory->getDirectCallee()) &&
         isProvablyOnHost(Factory, Ctx))
       return;
+    // torch::zeros_like(x).to(device), x.new_zeros({n}).to(device): created
+    // where x lives. On the host, torch-sync-create-then-move reports it;
+    // anywhere else the tensor may be on the device already.
+    if (deviceSourceOf(*Factory))
+      return;
+  }
 
   // x.to(device).to(device), model->forward(x).to(device): the tensor is on
   // the device already and nothing crosses from the host.
   if (isProvablyOnDevice(Object, Ctx))
     return;
 
-  const bool IsCuda = Member->getMemberDecl()->getName() == "cuda";
+  // cuda(), toBackend(): no non_blocking to pass.
+  const bool HasNonBlocking = Move->NonBlockingParam.has_value();
   const PinState Pin = pinStateOf(Object, Ctx);
   // The fix-it writes `, /*non_blocking=*/true` after the last argument: the
   // call must stop right where non_blocking goes, the tensor must be in
@@ -105,9 +112,8 @@ void SyncHostToDeviceCheck::check(const MatchFinder::MatchResult &Result) {
   // other code writes while the copy is in flight, and the text must be ours
   // to edit.
   const unsigned Written = writtenArgCount(*Call);
-  const bool CanFix = !IsCuda && Pin == PinState::PinnedUnshared &&
-                      Move->NonBlockingParam && Written > 0 &&
-                      Written == *Move->NonBlockingParam &&
+  const bool CanFix = HasNonBlocking && Pin == PinState::PinnedUnshared &&
+                      Written > 0 && Written == *Move->NonBlockingParam &&
                       !involvesMacro(*Call) && !isInTemplate(*Call, Ctx);
 
   {
@@ -127,12 +133,13 @@ void SyncHostToDeviceCheck::check(const MatchFinder::MatchResult &Result) {
     }
   }
 
-  if (IsCuda)
+  if (!HasNonBlocking)
     diag(Object->getBeginLoc(),
-         "'cuda()' has no 'non_blocking' parameter: pin the host tensor with "
+         "'%0()' has no 'non_blocking' parameter: pin the host tensor with "
          "'pin_memory()', then call 'to(device, /*non_blocking=*/true)' so "
          "the copy overlaps compute",
-         DiagnosticIDs::Note);
+         DiagnosticIDs::Note)
+        << Member->getMemberDecl()->getName();
   else if (Pin == PinState::PinnedShared)
     diag(Object->getBeginLoc(),
          "the tensor is in pinned memory: pass 'non_blocking=true' so the "

@@ -137,6 +137,70 @@ void setup(torch::Device device, const torch::Tensor &x,
   bb = bb.to(device);
 }
 
+// Factories that create where another tensor lives: reported only when that
+// tensor is provably on the host, and never fixed.
+void inherit(torch::Device device, const torch::Tensor &x) {
+  auto host = torch::zeros({4});
+  auto onDevice = x.to(device);
+  auto a = torch::zeros_like(host).to(device);
+  // CHECK-MESSAGES: :[[@LINE-1]]:36: warning: 'torch::zeros_like' creates the tensor on the host and 'to()' then copies it to the device; create it on the device with 'TensorOptions().device(...)'
+  // CHECK-MESSAGES: :[[@LINE-2]]:12: note: pass 'torch::TensorOptions().device(device)' to 'torch::zeros_like' instead; not fixed automatically because the factory takes the rest of its options from another tensor
+  // CHECK-FIXES: {{^}}  auto a = torch::zeros_like(host).to(device);{{$}}
+  auto b = at::ones_like(host).to(device);
+  // CHECK-MESSAGES: :[[@LINE-1]]:32: warning: 'at::ones_like' creates the tensor on the host
+  // CHECK-MESSAGES: :[[@LINE-2]]:12: note: pass 'at::TensorOptions().device(device)' to 'at::ones_like' instead; not fixed automatically because the factory takes the rest of its options from another tensor
+  // CHECK-FIXES: {{^}}  auto b = at::ones_like(host).to(device);{{$}}
+  // The options name the CPU, whatever x is.
+  auto c = torch::full_like(x, 2.0, torch::kCPU).to(device);
+  // CHECK-MESSAGES: :[[@LINE-1]]:50: warning: 'torch::full_like' creates the tensor on the host
+  // CHECK-MESSAGES: :[[@LINE-2]]:12: note: {{.*}} because the factory takes the rest of its options from another tensor
+  // CHECK-FIXES: {{^}}  auto c = torch::full_like(x, 2.0, torch::kCPU).to(device);{{$}}
+  auto d = torch::randn_like(host).to(device);
+  // CHECK-MESSAGES: :[[@LINE-1]]:36: warning: 'torch::randn_like' creates the tensor on the host
+  // CHECK-MESSAGES: :[[@LINE-2]]:12: note: {{.*}} because the factory draws random numbers, and on the device it draws a different random stream
+  // CHECK-FIXES: {{^}}  auto d = torch::randn_like(host).to(device);{{$}}
+  auto e = host.new_zeros({2}).to(device);
+  // CHECK-MESSAGES: :[[@LINE-1]]:32: warning: 'new_zeros()' creates the tensor on the host and 'to()' then copies it to the device; create it on the device with 'TensorOptions().device(...)'
+  // CHECK-MESSAGES: :[[@LINE-2]]:12: note: pass 'at::TensorOptions().device(device)' to 'new_zeros()' instead; not fixed automatically because the factory takes the rest of its options from another tensor
+  // CHECK-FIXES: {{^}}  auto e = host.new_zeros({2}).to(device);{{$}}
+
+  // Other ways to move: the device of another tensor, and backends.
+  auto f = torch::zeros({2}).to(onDevice);
+  // CHECK-MESSAGES: :[[@LINE-1]]:30: warning: 'torch::zeros' creates the tensor on the host and 'to()' then copies it to the device
+  // CHECK-MESSAGES: :[[@LINE-2]]:12: note: pass 'torch::TensorOptions().device(...)' to 'torch::zeros' instead; not fixed automatically because 'to()' takes the device and the dtype of another tensor
+  // CHECK-FIXES: {{^}}  auto f = torch::zeros({2}).to(onDevice);{{$}}
+  auto g = torch::zeros({2}).to(onDevice.options());
+  // CHECK-MESSAGES: :[[@LINE-1]]:30: warning: 'torch::zeros' creates the tensor on the host
+  // CHECK-MESSAGES: :[[@LINE-2]]:12: note: {{.*}} because the device is not a 'torch::Device' or 'torch::DeviceType'
+  // CHECK-FIXES: {{^}}  auto g = torch::zeros({2}).to(onDevice.options());{{$}}
+#ifndef CPU_ONLY
+  auto h = torch::ones({2}).toBackend(at::Backend::CUDA);
+  // CHECK-MESSAGES: :[[@LINE-1]]:29: warning: 'torch::ones' creates the tensor on the host and 'toBackend()' then copies it to the device
+  // CHECK-MESSAGES: :[[@LINE-2]]:12: note: {{.*}} because the device is not a 'torch::Device' or 'torch::DeviceType'
+  // CHECK-FIXES: {{^}}  auto h = torch::ones({2}).toBackend(at::Backend::CUDA);{{$}}
+  auto i = host.new_ones({2}).cuda();
+  // CHECK-MESSAGES: :[[@LINE-1]]:31: warning: 'new_ones()' creates the tensor on the host and 'cuda()' then copies it to the device
+  // CHECK-MESSAGES: :[[@LINE-2]]:12: note: pass 'at::TensorOptions().device(at::kCUDA)' to 'new_ones()' instead; not fixed automatically because the factory takes the rest of its options from another tensor
+  // CHECK-FIXES: {{^}}  auto i = host.new_ones({2}).cuda();{{$}}
+#endif
+
+  // Silent: created where x is, which may be the device.
+  auto j = torch::zeros_like(x).to(device);
+  auto k = x.new_zeros({2}).to(device);
+  auto l = torch::empty_like(onDevice).to(device);
+  // Silent: the options put the tensor on the device.
+  auto m = torch::zeros_like(host, torch::TensorOptions().device(device)).to(device);
+  auto n = host.new_zeros({2}, torch::TensorOptions().device(device)).to(device);
+  // Silent: a dtype conversion, with non_blocking or through toType(), stays
+  // on the host.
+  auto o = torch::zeros({2}).to(torch::kHalf, /*non_blocking=*/false);
+  auto p = torch::zeros({2}).toType(torch::kHalf);
+  auto q = torch::zeros_like(host).to(torch::kHalf);
+  // Silent: to a tensor on the host, or to the CPU, copies nothing.
+  auto r = torch::zeros({2}).to(host);
+  auto s = torch::zeros_like(host).cpu();
+}
+
 // In the training loop the copy repeats on every step.
 void train(Net &model, torch::optim::SGD &optimizer, torch::Tensor x) {
   torch::Device device = pickDevice();

@@ -25,9 +25,23 @@ torch::Device pickDevice() {
 torch::Device pickDevice() { return torch::Device(torch::kCPU); }
 #endif
 
+// A member copied to the host in a method the loop calls.
+struct Recorder {
+  torch::Tensor last_;
+  torch::Tensor host_;
+  void record(const torch::Tensor &t) {
+    last_ = t;
+    host_ = this->last_.cpu();
+    // CHECK-MESSAGES: :[[@LINE-1]]:25: warning: 'cpu()' copies the tensor to the host, which synchronizes with the device on every iteration of the training loop
+    // CHECK-MESSAGES: :[[@LINE+89]]:5: note: 'record' is called here, on the training loop path
+    // CHECK-MESSAGES: :[[@LINE+11]]:3: note: training loop starts here
+  }
+};
+
 void train(Net &model, torch::optim::SGD &optimizer, torch::Tensor x,
            torch::Tensor y) {
   torch::Device device = pickDevice();
+  Recorder recorder;
   // Before the loop: runs once.
   auto initial = model->forward(x).cpu();
 
@@ -85,14 +99,51 @@ void train(Net &model, torch::optim::SGD &optimizer, torch::Tensor x,
     std::cout << out.cpu() << "\n";
     // CHECK-MESSAGES: :[[@LINE-1]]:22: warning: 'cpu()' copies the tensor to the host
 
+    // Other ways to move to the host: to another host tensor, to its
+    // device, options or type, to the CPU backend, and with dtype, layout
+    // and device apart.
+    auto toHostTensor = out.to(a);
+    // CHECK-MESSAGES: :[[@LINE-1]]:29: warning: 'to()' copies the tensor to the host
+    auto toHostDevice = out.to(a.device());
+    // CHECK-MESSAGES: :[[@LINE-1]]:29: warning: 'to()' copies the tensor to the host
+    auto toHostOptions = out.to(a.options().dtype(torch::kHalf));
+    // CHECK-MESSAGES: :[[@LINE-1]]:30: warning: 'to()' copies the tensor to the host
+    auto toHostType = out.to(a.type());
+    // CHECK-MESSAGES: :[[@LINE-1]]:27: warning: 'to()' copies the tensor to the host
+    auto toCpuType = out.to(out.type().cpu());
+    // CHECK-MESSAGES: :[[@LINE-1]]:26: warning: 'to()' copies the tensor to the host
+    auto backend = out.toBackend(at::Backend::CPU);
+    // CHECK-MESSAGES: :[[@LINE-1]]:24: warning: 'toBackend()' copies the tensor to the host, which synchronizes with the device on every iteration of the training loop; keep the tensor on the device, or copy it every N steps
+    auto unpacked = out.to(torch::kHalf, c10::nullopt, torch::Device(torch::kCPU),
+                           c10::nullopt, /*non_blocking=*/false, false, c10::nullopt);
+    // CHECK-MESSAGES: :[[@LINE-2]]:25: warning: 'to()' copies the tensor to the host
+    // Temporaries and members.
+    auto predicted = model->forward(x).argmax(1).cpu();
+    // CHECK-MESSAGES: :[[@LINE-1]]:50: warning: 'cpu()' copies the tensor to the host
+    auto zerosLike = torch::zeros_like(out).cpu();
+    // CHECK-MESSAGES: :[[@LINE-1]]:45: warning: 'cpu()' copies the tensor to the host
+    recorder.record(out);
+
     // Silent: 'a' is a host copy already (reported where it is made), and a
     // tensor created on the host is printed from host memory.
     std::cout << a << "\n";
     auto a2 = a.cpu();
     std::cout << torch::zeros({2}) << "\n";
 
-    // Silent: to(dtype) converts on the tensor's own device.
+    // Silent: to(dtype) converts on the tensor's own device, also with
+    // non_blocking or through toType().
     auto o = out.to(torch::kFloat);
+    auto o2 = out.to(torch::kHalf, /*non_blocking=*/false);
+    auto o3 = out.toType(torch::kHalf);
+    // Silent: to a tensor on the device, or to the device's backend.
+    auto o4 = out.to(out);
+    auto o5 = out.toBackend(at::Backend::CUDA);
+    // Silent: the type's cpu() is a type, not a tensor.
+    auto &cpuType = out.type().cpu();
+    // Silent: created where 'a' is, on the host: nothing to copy.
+    auto o6 = torch::zeros_like(a).cpu();
+    auto o7 = a.new_zeros({2}).cpu();
+    std::cout << torch::ones_like(a) << "\n";
     // Silent: to(other) follows another tensor, which may be on the device.
     auto p = out.to(y);
     // Silent: options without a device only change the dtype.

@@ -24,6 +24,20 @@ torch::Device pickDevice() {
 torch::Device pickDevice() { return torch::Device(torch::kCPU); }
 #endif
 
+#ifndef CPU_ONLY
+// A member moved in a method the loop calls.
+struct Stage {
+  torch::Tensor staged_;
+  torch::Tensor upload() {
+    return this->staged_.cuda();
+    // CHECK-MESSAGES: :[[@LINE-1]]:26: warning: 'cuda()' copies a host tensor to the device and blocks the host until the copy is done, on every iteration of the training loop
+    // CHECK-MESSAGES: :[[@LINE-2]]:12: note: 'cuda()' has no 'non_blocking' parameter
+    // CHECK-MESSAGES: :[[@LINE+121]]:19: note: 'upload' is called here, on the training loop path
+    // CHECK-MESSAGES: :[[@LINE+12]]:3: note: training loop starts here
+  }
+};
+#endif
+
 void train(Net &model, torch::optim::SGD &optimizer, torch::Tensor y) {
   torch::Device device = pickDevice();
   auto loader = torch::data::make_data_loader(torch::data::datasets::MNIST("data"));
@@ -101,15 +115,66 @@ void train(Net &model, torch::optim::SGD &optimizer, torch::Tensor y) {
     // CHECK-MESSAGES: :[[@LINE-1]]:31: warning: 'to()' copies a host tensor to the device
     // Silent: to the host is torch-sync-device-to-host's business.
     auto host = batch.data.to(torch::kCPU);
-    // Silent: to(dtype) and to(other) do not move from the host.
+    // Silent: to(dtype) does not move from the host.
     auto floats = batch.data.to(torch::kFloat);
-    auto like = batch.data.to(out);
     // Silent: options without a device only change the dtype.
     auto halves = batch.data.to(torch::TensorOptions().dtype(torch::kHalf));
     // Silent: the meta device holds no data.
     auto meta = batch.data.to(c10::kMeta);
     // Silent: torch-sync-create-then-move reports a factory moved at once.
     auto noise = torch::zeros({64}).to(device);
+
+    // to(other) goes wherever the other tensor is: here the device.
+    auto like = batch.data.to(out);
+    // CHECK-MESSAGES: :[[@LINE-1]]:28: warning: 'to()' copies a host tensor to the device
+    // CHECK-MESSAGES: :[[@LINE-2]]:17: note: pin the host tensor with 'pin_memory()'
+    // Another tensor's device, options or type: where that tensor is.
+    auto onDevice = batch.data.to(out.device());
+    // CHECK-MESSAGES: :[[@LINE-1]]:32: warning: 'to()' copies a host tensor to the device
+    auto onOptions = batch.data.to(out.options());
+    // CHECK-MESSAGES: :[[@LINE-1]]:33: warning: 'to()' copies a host tensor to the device
+    auto onType = batch.data.to(out.type());
+    // CHECK-MESSAGES: :[[@LINE-1]]:30: warning: 'to()' copies a host tensor to the device
+    // A tensor of unknown place, like a device chosen at run time, counts
+    // as the device.
+    auto likeY = batch.data.to(y);
+    // CHECK-MESSAGES: :[[@LINE-1]]:29: warning: 'to()' copies a host tensor to the device
+    // Options that name the device along with a dtype.
+    auto halfOptions =
+        batch.data.to(torch::TensorOptions().dtype(torch::kHalf).device(device));
+    // CHECK-MESSAGES: :[[@LINE-1]]:20: warning: 'to()' copies a host tensor to the device
+    auto pinnedLike = batch.data.pin_memory().to(out);
+    // CHECK-MESSAGES: :[[@LINE-1]]:47: warning: 'to()' copies a host tensor to the device
+    // CHECK-FIXES: {{^}}    auto pinnedLike = batch.data.pin_memory().to(out, /*non_blocking=*/true);{{$}}
+#ifndef CPU_ONLY
+    auto halfCuda = batch.data.to(torch::kCUDA, torch::kHalf);
+    // CHECK-MESSAGES: :[[@LINE-1]]:32: warning: 'to()' copies a host tensor to the device
+    auto backend = batch.data.toBackend(at::Backend::CUDA);
+    // CHECK-MESSAGES: :[[@LINE-1]]:31: warning: 'toBackend()' copies a host tensor to the device and blocks the host until the copy is done, on every iteration of the training loop; copy from pinned memory with 'non_blocking=true'
+    // CHECK-MESSAGES: :[[@LINE-2]]:20: note: 'toBackend()' has no 'non_blocking' parameter: pin the host tensor with 'pin_memory()', then call 'to(device, /*non_blocking=*/true)' so the copy overlaps compute
+    Stage stage;
+    auto member = stage.upload();
+    // Silent: the type's cuda() is a type, not a tensor.
+    auto &cudaType = batch.data.type().cuda();
+    // Silent: a temporary on the device already.
+    auto forwarded = model->forward(data).cuda();
+#endif
+    // Silent: a dtype conversion, also with non_blocking or through
+    // toType(), copies nothing between devices.
+    auto halves2 = batch.data.to(torch::kHalf, /*non_blocking=*/false);
+    auto halves3 = batch.data.toType(torch::kHalf);
+    // Silent: to another tensor on the host stays on the host.
+    auto stay = batch.data.to(host);
+    // Silent: created where 'out' is, on the device, already.
+    auto zeros = torch::zeros_like(out).to(device);
+    auto fresh = out.new_zeros({4}).to(device);
+    // Silent: created where 'batch.data' is, which may be the device: then
+    // the move copies nothing.
+    auto zerosLike = torch::zeros_like(batch.data).to(device);
+    auto newZeros = batch.data.new_zeros({4}).to(device);
+    // Silent: created on the host by a factory and moved at once:
+    // torch-sync-create-then-move reports it.
+    auto hostLike = torch::ones_like(host).to(device);
 
     auto loss = torch::nll_loss(model->forward(data), target);
     loss.backward();

@@ -55,6 +55,22 @@ void setup(torch::Device device, const torch::Tensor &x) {
   auto u = torch::from_blob(buffer, {4}).to(device);
   auto v = torch::zeros({2}).to(torch::kCPU);
   auto w = torch::zeros({2}).to(torch::kHalf);
+  auto w2 = torch::zeros({2}).toType(torch::kHalf);
+
+  // Factories that create where another tensor lives: reported when it is
+  // on the host, never fixed.
+  auto host = torch::zeros({4});
+  auto k = torch::zeros_like(host).to(device);
+  // CHECK-MESSAGES: :[[@LINE-1]]:36: warning: 'torch::zeros_like' creates the tensor on the host and 'to()' then copies it to the device
+  // CHECK-MESSAGES: :[[@LINE-2]]:12: note: pass 'torch::TensorOptions().device(device)' to 'torch::zeros_like' instead; not fixed automatically because the factory takes the rest of its options from another tensor
+  // CHECK-FIXES: {{^}}  auto k = torch::zeros_like(host).to(device);{{$}}
+  auto l = host.new_zeros({2}).cuda();
+  // CHECK-MESSAGES: :[[@LINE-1]]:32: warning: 'new_zeros()' creates the tensor on the host and 'cuda()' then copies it to the device
+  // CHECK-MESSAGES: :[[@LINE-2]]:12: note: pass 'at::TensorOptions().device(at::kCUDA)' to 'new_zeros()' instead; not fixed automatically because the factory takes the rest of its options from another tensor
+  // CHECK-FIXES: {{^}}  auto l = host.new_zeros({2}).cuda();{{$}}
+  // Silent: x may be on the device.
+  auto m = torch::zeros_like(x).to(device);
+  auto n = x.new_zeros({2}).to(device);
 }
 
 void train(torch::nn::Linear &model, torch::optim::SGD &optimizer,

@@ -36,6 +36,20 @@ void train(torch::nn::Linear &model, torch::optim::SGD &optimizer,
     torch::print(loss);
     // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: printing a tensor copies it to the host
 
+    // Other ways to move to the host: to a host tensor, to its options, to
+    // the CPU backend.
+    auto k = out.to(a);
+    // CHECK-MESSAGES: :[[@LINE-1]]:18: warning: 'to()' copies the tensor to the host
+    auto l = out.to(a.options());
+    // CHECK-MESSAGES: :[[@LINE-1]]:18: warning: 'to()' copies the tensor to the host
+    auto m = out.toBackend(at::Backend::CPU);
+    // CHECK-MESSAGES: :[[@LINE-1]]:18: warning: 'toBackend()' copies the tensor to the host
+    // Silent: a dtype conversion; created where the host copy lives.
+    auto n = out.toType(torch::kHalf);
+    auto o = out.to(torch::kHalf, /*non_blocking=*/false);
+    auto p = torch::zeros_like(a).cpu();
+    auto q = a.new_zeros({2}).cpu();
+
     // Silent: dtype only, another tensor's device, the device, no waiting.
     auto g = out.to(torch::kFloat);
     auto h = out.to(y);

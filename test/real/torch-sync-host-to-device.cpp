@@ -41,6 +41,23 @@ void train(torch::nn::Linear &model, torch::optim::SGD &optimizer,
     auto host = x.to(torch::kCPU);
     auto halves = x.to(torch::kHalf);
 
+    // Other ways to move: to another tensor's device (to(other), its
+    // options), and to a backend, which has no non_blocking.
+    auto like = x.to(out);
+    // CHECK-MESSAGES: :[[@LINE-1]]:19: warning: 'to()' copies a host tensor to the device
+    auto viaOptions = x.to(out.options());
+    // CHECK-MESSAGES: :[[@LINE-1]]:25: warning: 'to()' copies a host tensor to the device
+    auto backend = x.toBackend(at::Backend::CUDA);
+    // CHECK-MESSAGES: :[[@LINE-1]]:22: warning: 'toBackend()' copies a host tensor to the device
+    // CHECK-MESSAGES: :[[@LINE-2]]:20: note: 'toBackend()' has no 'non_blocking' parameter
+    // Silent: dtype conversions; factories that create where another
+    // tensor lives, which may be the device.
+    auto halves2 = x.to(torch::kHalf, /*non_blocking=*/false);
+    auto halves3 = x.toType(torch::kHalf);
+    auto zerosLike = torch::zeros_like(x).to(device);
+    auto newZeros = x.new_zeros({4}).to(device);
+    auto zerosOut = torch::zeros_like(out).to(device);
+
     auto loss = torch::mse_loss(model->forward(data), target);
     loss.backward();
     optimizer.step();

@@ -99,6 +99,91 @@ void device_synchronize();
 } // namespace cuda
 } // namespace c10
 
+// ---------------------------------------------------------------------------
+// Moves between devices and factories that inherit a device
+// (checks/model/TensorDevice): the deprecated type properties and backends,
+// the `*_like` factories of at and torch, and the tensor methods listed in the
+// two member macros below (each used by one line in its class).
+namespace c10 {
+enum class Backend { CPU, CUDA, HIP, XPU, SparseCPU, SparseCUDA, Meta, QuantizedCPU, Undefined, MPS };
+} // namespace c10
+namespace at {
+using c10::Backend;
+class Tensor;
+class DeprecatedTypeProperties {
+public:
+  Backend backend() const;
+  c10::ScalarType scalarType() const;
+  bool is_cuda() const;
+  DeprecatedTypeProperties &toBackend(Backend b) const;
+  DeprecatedTypeProperties &toScalarType(c10::ScalarType s) const;
+  DeprecatedTypeProperties &cpu() const;
+  DeprecatedTypeProperties &cuda() const;
+  c10::TensorOptions options(int16_t device_index = -1) const;
+  operator c10::TensorOptions() const;
+};
+Tensor empty_like(const Tensor &self, c10::TensorOptions options = {},
+                  c10::optional<c10::MemoryFormat> memory_format = c10::nullopt);
+Tensor zeros_like(const Tensor &self, c10::TensorOptions options = {},
+                  c10::optional<c10::MemoryFormat> memory_format = c10::nullopt);
+Tensor zeros_like(const Tensor &self, c10::optional<c10::ScalarType> dtype,
+                  c10::optional<c10::Layout> layout, c10::optional<c10::Device> device,
+                  c10::optional<bool> pin_memory,
+                  c10::optional<c10::MemoryFormat> memory_format);
+Tensor ones_like(const Tensor &self, c10::TensorOptions options = {},
+                 c10::optional<c10::MemoryFormat> memory_format = c10::nullopt);
+Tensor full_like(const Tensor &self, const c10::Scalar &fill_value,
+                 c10::TensorOptions options = {},
+                 c10::optional<c10::MemoryFormat> memory_format = c10::nullopt);
+Tensor rand_like(const Tensor &self, c10::TensorOptions options = {},
+                 c10::optional<c10::MemoryFormat> memory_format = c10::nullopt);
+Tensor randn_like(const Tensor &self, c10::TensorOptions options = {},
+                  c10::optional<c10::MemoryFormat> memory_format = c10::nullopt);
+Tensor randint_like(const Tensor &self, int64_t high, c10::TensorOptions options = {},
+                    c10::optional<c10::MemoryFormat> memory_format = c10::nullopt);
+Tensor randint_like(const Tensor &self, int64_t low, int64_t high,
+                    c10::TensorOptions options = {},
+                    c10::optional<c10::MemoryFormat> memory_format = c10::nullopt);
+} // namespace at
+namespace torch {
+// torch:: has its own autograd-aware `*_like` factories, as it has its own
+// zeros and ones.
+at::Tensor empty_like(const at::Tensor &self, c10::TensorOptions options = {},
+                      c10::optional<c10::MemoryFormat> memory_format = c10::nullopt);
+at::Tensor zeros_like(const at::Tensor &self, c10::TensorOptions options = {},
+                      c10::optional<c10::MemoryFormat> memory_format = c10::nullopt);
+at::Tensor ones_like(const at::Tensor &self, c10::TensorOptions options = {},
+                     c10::optional<c10::MemoryFormat> memory_format = c10::nullopt);
+at::Tensor full_like(const at::Tensor &self, const c10::Scalar &fill_value,
+                     c10::TensorOptions options = {},
+                     c10::optional<c10::MemoryFormat> memory_format = c10::nullopt);
+at::Tensor rand_like(const at::Tensor &self, c10::TensorOptions options = {},
+                     c10::optional<c10::MemoryFormat> memory_format = c10::nullopt);
+at::Tensor randn_like(const at::Tensor &self, c10::TensorOptions options = {},
+                      c10::optional<c10::MemoryFormat> memory_format = c10::nullopt);
+at::Tensor randint_like(const at::Tensor &self, int64_t high, c10::TensorOptions options = {},
+                        c10::optional<c10::MemoryFormat> memory_format = c10::nullopt);
+at::Tensor randint_like(const at::Tensor &self, int64_t low, int64_t high,
+                        c10::TensorOptions options = {},
+                        c10::optional<c10::MemoryFormat> memory_format = c10::nullopt);
+} // namespace torch
+// Members of at::TensorBase.
+#define TRAINLINT_MOCK_TENSOR_BASE_MOVES TensorOptions options() const;
+// Members of at::Tensor.
+#define TRAINLINT_MOCK_TENSOR_MOVES                                                            \
+  DeprecatedTypeProperties &type() const;                                                      \
+  Tensor toType(ScalarType t) const;                                                           \
+  Tensor toBackend(Backend b) const;                                                           \
+  Tensor new_empty(IntArrayRef size, TensorOptions options = {}) const;                        \
+  Tensor new_empty(IntArrayRef size, optional<ScalarType> dtype, optional<Layout> layout,      \
+                   optional<Device> device, optional<bool> pin_memory) const;                  \
+  Tensor new_zeros(IntArrayRef size, TensorOptions options = {}) const;                        \
+  Tensor new_zeros(IntArrayRef size, optional<ScalarType> dtype, optional<Layout> layout,      \
+                   optional<Device> device, optional<bool> pin_memory) const;                  \
+  Tensor new_ones(IntArrayRef size, TensorOptions options = {}) const;                         \
+  Tensor new_full(IntArrayRef size, const Scalar &fill_value, TensorOptions options = {}) const;
+// ---------------------------------------------------------------------------
+
 namespace at {
 using c10::ArrayRef;
 using c10::Device;
@@ -147,6 +232,7 @@ public:
   bool is_pinned() const;
   Device device() const;
   const TensorBase &fill_(const Scalar &) const;
+  TRAINLINT_MOCK_TENSOR_BASE_MOVES
 };
 
 class Tensor : public TensorBase {
@@ -223,6 +309,7 @@ public:
   Tensor operator<=(const Scalar &) const;
   Tensor &operator+=(const Tensor &);
   Tensor &operator+=(const Scalar &);
+  TRAINLINT_MOCK_TENSOR_MOVES
 };
 
 std::ostream &operator<<(std::ostream &out, const Tensor &t);
