@@ -3,6 +3,8 @@
 #include "StepCounter.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
 #include <optional>
 
 namespace trainlint {
@@ -19,10 +21,61 @@ bool hasModulo(const Expr *E) {
   return false;
 }
 
+bool isLoop(const Stmt *S) {
+  return isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S);
+}
+
 bool refersTo(const DeclRefExpr *DRE,
               const llvm::SmallPtrSetImpl<const VarDecl *> &Vars) {
   const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
   return VD && Vars.count(VD->getCanonicalDecl());
+}
+
+/// Whether \p S does anything to one of \p Vars but load its value: assign
+/// it, increment it, take its address, bind a reference to it (which may
+/// write it later), or anything else that is not a plain read.
+bool mayWrite(const Stmt *S,
+              const llvm::SmallPtrSetImpl<const VarDecl *> &Vars) {
+  if (!S)
+    return false;
+  // A variable named here is only read when its parent loads its value;
+  // parentheses stand between the two, so they are looked through.
+  const auto *Load = dyn_cast<ImplicitCastExpr>(S);
+  bool Loads = Load && Load->getCastKind() == CK_LValueToRValue;
+  for (const Stmt *Child : S->children()) {
+    if (!Child)
+      continue;
+    const Stmt *Inner = Child;
+    while (const auto *Paren = dyn_cast<ParenExpr>(Inner))
+      Inner = Paren->getSubExpr();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(Inner)) {
+      if (!Loads && refersTo(DRE, Vars))
+        return true;
+      continue;
+    }
+    if (mayWrite(Inner, Vars))
+      return true;
+  }
+  return false;
+}
+
+/// Collects in \p Loops the loops in \p S around \p Target, outermost first;
+/// false when \p Target is not in \p S.
+bool loopsAround(const Stmt *S, const Stmt *Target,
+                 llvm::SmallVectorImpl<const Stmt *> &Loops) {
+  if (!S)
+    return false;
+  if (S == Target)
+    return true;
+  bool Loop = isLoop(S);
+  if (Loop)
+    Loops.push_back(S);
+  for (const Stmt *Child : S->children())
+    if (loopsAround(Child, Target, Loops))
+      return true;
+  if (Loop)
+    Loops.pop_back();
+  return false;
 }
 
 /// How often a value is nonzero, over the iterations of a loop.
@@ -52,14 +105,15 @@ struct Shape {
   bool Varies = false;
 };
 
-/// Works out the shapes of expressions over \p Counters.
+/// Works out the shapes of expressions over \p Counters, following the local
+/// flags that hold a condition on them (`bool log = step % N == 0`).
 class ShapeFinder {
 public:
   ShapeFinder(const llvm::SmallPtrSetImpl<const VarDecl *> &Counters,
               const ASTContext &Ctx)
       : Counters(Counters), Ctx(Ctx) {}
 
-  Shape shapeOf(const Expr *E) const {
+  Shape shapeOf(const Expr *E, unsigned Depth = 0) const {
     // The conversions around a condition (integer promotions, loads) keep
     // whether its value is zero; one to bool makes it 0 or 1.
     bool ToBool = false;
@@ -74,13 +128,17 @@ public:
         break;
       }
     }
-    Shape S = shapeOfUncast(E);
+    Shape S = shapeOfUncast(E, Depth);
     S.Bool |= ToBool;
     return S;
   }
 
 private:
-  Shape shapeOfUncast(const Expr *E) const {
+  // Flags are followed this many deep: a flag made of flags is rare in
+  // training code, and a variable's initializer may name the variable.
+  static constexpr unsigned MaxFlagDepth = 4;
+
+  Shape shapeOfUncast(const Expr *E, unsigned Depth) const {
     Shape Other;
     Other.Bool = E->getType()->isBooleanType();
     Other.Varies = mentions(E, Counters);
@@ -90,21 +148,23 @@ private:
         // The counter is zero on one step only.
         return {Frequency::Frequent, false, true};
       }
+      if (auto Flag = flagShape(DRE, Depth))
+        return *Flag;
       return Other;
     }
 
     if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
       if (UO->getOpcode() != UO_LNot)
         return Other;
-      Shape Sub = shapeOf(UO->getSubExpr());
+      Shape Sub = shapeOf(UO->getSubExpr(), Depth);
       return {negate(Sub.Truth), true, Sub.Varies};
     }
 
     const auto *BO = dyn_cast<BinaryOperator>(E);
     if (!BO)
       return Other;
-    Shape L = shapeOf(BO->getLHS());
-    Shape R = shapeOf(BO->getRHS());
+    Shape L = shapeOf(BO->getLHS(), Depth);
+    Shape R = shapeOf(BO->getRHS(), Depth);
     bool Varies = L.Varies || R.Varies;
     switch (BO->getOpcode()) {
     case BO_LAnd:
@@ -185,6 +245,62 @@ private:
     // A number that follows the counter (`step`, `step % N`, `(step + 1) %
     // N`) takes any one value on a few steps only.
     return Frequency::Rare;
+  }
+
+  /// The shape of a local flag's initializer (`bool log = step % N == 0`),
+  /// when that is what the flag holds wherever \p Use reads it.
+  std::optional<Shape> flagShape(const DeclRefExpr *Use, unsigned Depth) const {
+    const auto *VD = dyn_cast<VarDecl>(Use->getDecl());
+    if (!VD || Depth >= MaxFlagDepth || !VD->hasLocalStorage() ||
+        isa<ParmVarDecl>(VD) || !VD->getInit() ||
+        !VD->getType()->isIntegralOrEnumerationType() ||
+        VD->getType().isVolatileQualified())
+      return std::nullopt;
+    const auto *FD = dyn_cast<FunctionDecl>(VD->getDeclContext());
+    if (!FD || !FD->getBody())
+      return std::nullopt;
+    Shape Init = shapeOf(VD->getInit(), Depth + 1);
+    if (!Init.Varies)
+      return std::nullopt;
+    const Stmt *Body = FD->getBody();
+    llvm::SmallPtrSet<const VarDecl *, 1> Self = {VD->getCanonicalDecl()};
+    // A flag assigned after its initialization holds something else there.
+    if (!VD->getType().isConstQualified() && mayWrite(Body, Self))
+      return std::nullopt;
+    // The flag holds its condition for the iteration in which it was
+    // initialized. A loop that encloses the read but not the declaration
+    // reads it on several of its iterations: if that loop moves the
+    // counter, the flag is stale there.
+    llvm::SmallVector<const Stmt *, 4> DeclLoops, UseLoops;
+    if (!loopsAround(Body, VD->getInit(), DeclLoops) ||
+        !loopsAround(Body, Use, UseLoops))
+      return std::nullopt;
+    llvm::SmallPtrSet<const VarDecl *, 4> Read;
+    countersRead(VD->getInit(), Read, Depth + 1);
+    for (const Stmt *Loop : UseLoops)
+      if (!llvm::is_contained(DeclLoops, Loop) && mayWrite(Loop, Read))
+        return std::nullopt;
+    Init.Bool |= VD->getType()->isBooleanType();
+    return Init;
+  }
+
+  /// Collects in \p Found the counters that \p S reads, directly or through
+  /// the initializers of the local variables it reads.
+  void countersRead(const Stmt *S,
+                    llvm::SmallPtrSetImpl<const VarDecl *> &Found,
+                    unsigned Depth) const {
+    if (!S)
+      return;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(S)) {
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) {
+        if (Counters.count(VD->getCanonicalDecl()))
+          Found.insert(VD->getCanonicalDecl());
+        else if (VD->hasLocalStorage() && Depth < MaxFlagDepth)
+          countersRead(VD->getInit(), Found, Depth + 1);
+      }
+    }
+    for (const Stmt *Child : S->children())
+      countersRead(Child, Found, Depth);
   }
 
   const llvm::SmallPtrSetImpl<const VarDecl *> &Counters;

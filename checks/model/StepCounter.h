@@ -31,7 +31,8 @@ bool mentions(const clang::Stmt *S,
 /// `step % N == N - 1`, `step == K`, `step < K` with a constant K, `!step % N`
 /// (nonzero on the first step only), the negation of a frequent condition
 /// (`!(step % N)`, `!(step % N != 0)`), a conjunction with a rare side, a
-/// disjunction of two rare ones.
+/// disjunction of two rare ones, and a local variable initialized with one of
+/// those and never written (`const bool LogNow = step % N == 0`).
 bool isRareCondition(
     const clang::Expr *Cond,
     const llvm::SmallPtrSetImpl<const clang::VarDecl *> &Counters,

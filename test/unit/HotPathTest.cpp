@@ -332,6 +332,84 @@ void f(torch::Tensor x) {
   expectProbeGatedAndProbe2Hot(P);
 }
 
+TEST(HotPathTest, LocalFlagsHoldTheirCondition) {
+  Parsed P(std::string(Preamble) + R"cpp(
+void f(torch::Tensor x, int every) {
+  int batch = 0;
+  for (int step = 0; step < 1000; ++step) {
+    x.backward();
+    ++batch;
+    bool log = step % every == 0;
+    const bool logNow = (step + 1) % every == 0;
+    bool first = step == 0;
+    bool batchLog = batch % 100 == 0;     // a counter incremented in the loop
+    int phase = step % every;
+    bool both = log && x.defined();       // a flag made of a flag
+    if (log) probe();
+    if (logNow) probe();
+    if (first && x.defined()) probe();
+    if (batchLog) probe();
+    if (phase == 0) probe();
+    if (both) probe();
+    if (bool eval = step % 500 == 0) probe();
+    for (int i = 0; i < 3; ++i)
+      if (log) probe();                   // the inner loop does not move step
+    auto later = [=] { if (log) probe(); };
+    later();
+    if (!log) probe2();
+    if (phase != 0) probe2();
+    bool reassigned = step % every == 0;
+    if (x.defined())
+      reassigned = true;
+    if (reassigned) probe2();
+    bool aliased = step % every == 0;
+    bool &alias = aliased;
+    alias = x.defined();
+    if (aliased) probe2();
+    bool unrelated = x.defined();
+    if (unrelated) probe2();
+  }
+}
+void stale(torch::Tensor x) {
+  // Initialized once, before the loop that moves the counter: on every step
+  // it still says what it said on the first.
+  int step = 0;
+  bool first = step == 0;
+  for (int i = 0; i < 1000; ++i) {
+    ++step;
+    x.backward();
+    if (first) probe2();
+  }
+  // Initialized on each epoch, read on each step of the epoch.
+  int seen = 0;
+  for (int epoch = 0; epoch < 10; ++epoch) {
+    bool start = seen % 100 == 0;
+    for (int i = 0; i < 100; ++i) {
+      ++seen;
+      x.backward();
+      if (start) probe2();
+    }
+  }
+})cpp");
+  expectProbeGatedAndProbe2Hot(P);
+}
+
+TEST(HotPathTest, FlagsInHelpersFollowTheCounterParameter) {
+  Parsed P(std::string(Preamble) + R"cpp(
+void logEvery(int step, torch::Tensor x) {
+  const bool log = step % 50 == 0;
+  if (log) probe();
+  if (!log) probe2();
+}
+void f(torch::Tensor x) {
+  for (int step = 0; step < 1000; ++step) {
+    x.backward();
+    logEvery(step, x);
+  }
+})cpp");
+  expectProbeGatedAndProbe2Hot(P);
+}
+
 TEST(HotPathTest, RareAndFrequentConditionsAreDuals) {
   // Each condition, over the counter `step`: rare, frequent, or neither.
   struct Case {
