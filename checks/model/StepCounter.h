@@ -27,11 +27,24 @@ bool mentions(const clang::Stmt *S,
               const llvm::SmallPtrSetImpl<const clang::VarDecl *> &Vars);
 
 /// Whether \p Cond holds only on a few iterations of a loop counting with
-/// \p Counters: `step % N == 0`, `step == K`, `step < K` with a constant K,
-/// `!(step % N)`, and conjunctions that contain one of those.
-bool isRareCondition(const clang::Expr *Cond,
-                     const llvm::SmallPtrSetImpl<const clang::VarDecl *> &Counters,
-                     const clang::ASTContext &Ctx);
+/// \p Counters, or on none: `step % N == 0`, `(step + 1) % N == 0`,
+/// `step % N == N - 1`, `step == K`, `step < K` with a constant K, `!step % N`
+/// (nonzero on the first step only), the negation of a frequent condition
+/// (`!(step % N)`, `!(step % N != 0)`), a conjunction with a rare side, a
+/// disjunction of two rare ones, and a local variable initialized with one of
+/// those and never written (`const bool LogNow = step % N == 0`).
+bool isRareCondition(
+    const clang::Expr *Cond,
+    const llvm::SmallPtrSetImpl<const clang::VarDecl *> &Counters,
+    const clang::ASTContext &Ctx);
+
+/// Whether \p Cond fails only on a few iterations of a loop counting with
+/// \p Counters: the negation of a rare condition (`step % N != 0`,
+/// `step % N`, `step > K`), so that the `else` branch of an `if` on it is rare.
+bool isFrequentCondition(
+    const clang::Expr *Cond,
+    const llvm::SmallPtrSetImpl<const clang::VarDecl *> &Counters,
+    const clang::ASTContext &Ctx);
 
 /// Adds to \p Counters the variables that count iterations of \p Loop
 /// found in \p S: those declared outside the loop that it increments.

@@ -55,6 +55,74 @@ void train(Net &model, torch::optim::SGD &optimizer, torch::Tensor x,
   std::cout << running + initial << "\n";
 }
 
+constexpr int kLogEvery = 100;
+
+// Conditions on the step counter as C++ parses them: a rare one gates the
+// read, a frequent one does not.
+void trainWithGates(Net &model, torch::optim::SGD &optimizer, torch::Tensor x,
+                    int evalEvery) {
+  for (int step = 0; step < 1000; ++step) {
+    auto loss = model->forward(x).sum();
+    loss.backward();
+    optimizer.step();
+
+    // `!step % kLogEvery` is `(!step) % kLogEvery`: nonzero on the first step
+    // only. Silent.
+    if (!step % kLogEvery)
+      std::printf("first %f\n", loss.item<float>());
+    // Not "not every 100th step": every 100th step. Silent.
+    if (!(step % kLogEvery != 0))
+      std::printf("%f\n", loss.item<float>());
+    // The last step of each interval: silent.
+    if (step % kLogEvery == kLogEvery - 1)
+      std::printf("%f\n", loss.item<float>());
+    if ((step + 1) % evalEvery == 0)
+      std::printf("%f\n", loss.item<float>());
+    // Every N steps but the first: silent.
+    if (step % evalEvery == 0 && step > 0)
+      std::printf("%f\n", loss.item<float>());
+    if (step > 0 && step % evalEvery == 0)
+      std::printf("%f\n", loss.item<float>());
+    // A flag that holds a rare condition and is never written: silent.
+    const bool logNow = (step + 1) % kLogEvery == 0;
+    if (logNow)
+      std::printf("%f\n", loss.item<float>());
+    bool eval = step % evalEvery == 0;
+    if (eval)
+      std::printf("%f\n", loss.item<float>());
+
+    // All but every 100th step.
+    if (step % kLogEvery != 0)
+      std::printf("%f\n", loss.item<float>());
+      // CHECK-MESSAGES: :[[@LINE-1]]:32: warning: 'item()' reads a tensor's value on the host, which synchronizes with the device on every iteration of the training loop; keep the value on the device and read it every N steps [torch-sync-item]
+    if (!(step % kLogEvery == 0))
+      std::printf("%f\n", loss.item<float>());
+      // CHECK-MESSAGES: :[[@LINE-1]]:32: warning: 'item()' reads a tensor's value on the host, which synchronizes with the device on every iteration of the training loop; keep the value on the device and read it every N steps [torch-sync-item]
+    if (step % kLogEvery)
+      std::printf("%f\n", loss.item<float>());
+      // CHECK-MESSAGES: :[[@LINE-1]]:32: warning: 'item()' reads a tensor's value on the host, which synchronizes with the device on every iteration of the training loop; keep the value on the device and read it every N steps [torch-sync-item]
+    // All but the first step.
+    if (!step % kLogEvery == 0)
+      std::printf("%f\n", loss.item<float>());
+      // CHECK-MESSAGES: :[[@LINE-1]]:32: warning: 'item()' reads a tensor's value on the host, which synchronizes with the device on every iteration of the training loop; keep the value on the device and read it every N steps [torch-sync-item]
+    // Every step after the first ten.
+    if (step > 10)
+      std::printf("%f\n", loss.item<float>());
+      // CHECK-MESSAGES: :[[@LINE-1]]:32: warning: 'item()' reads a tensor's value on the host, which synchronizes with the device on every iteration of the training loop; keep the value on the device and read it every N steps [torch-sync-item]
+    // The negation of a flag that holds a rare condition.
+    if (!eval)
+      std::printf("%f\n", loss.item<float>());
+      // CHECK-MESSAGES: :[[@LINE-1]]:32: warning: 'item()' reads a tensor's value on the host, which synchronizes with the device on every iteration of the training loop; keep the value on the device and read it every N steps [torch-sync-item]
+    // A flag written after its initialization may hold anything.
+    bool verbose = step % kLogEvery == 0;
+    if (evalEvery < 0)
+      verbose = true;
+    if (verbose)
+      std::printf("%f\n", loss.item<float>());
+      // CHECK-MESSAGES: :[[@LINE-1]]:32: warning: 'item()' reads a tensor's value on the host, which synchronizes with the device on every iteration of the training loop; keep the value on the device and read it every N steps [torch-sync-item]
+  }
+}
+
 void logLoss(const torch::Tensor &loss) {
   std::printf("%f\n", loss.item<float>());
   // CHECK-MESSAGES: :[[@LINE-1]]:28: warning: 'item()' reads a tensor's value on the host, which synchronizes with the device on every iteration of the training loop

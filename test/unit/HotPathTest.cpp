@@ -2,6 +2,7 @@
 // and which code a step-counter condition makes rare.
 
 #include "model/HotPath.h"
+#include "model/StepCounter.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
 #include "MockAST.h"
@@ -243,6 +244,227 @@ void f(torch::Tensor x, int logEvery) {
     auto Hot = P.classify("probe", I);
     ASSERT_TRUE(Hot) << I;
     EXPECT_FALSE(Hot->isGated()) << I;
+  }
+}
+
+/// Expects every call of probe() in \p P to be gated and every call of
+/// probe2() to be hot and not gated.
+void expectProbeGatedAndProbe2Hot(Parsed &P) {
+  auto Gated = P.callsByPlace("probe");
+  auto Hot = P.callsByPlace("probe2");
+  ASSERT_FALSE(Gated.empty());
+  ASSERT_FALSE(Hot.empty());
+  for (unsigned I = 0; I < Gated.size(); ++I) {
+    auto Context = P.classify("probe", I);
+    ASSERT_TRUE(Context) << "probe() " << I;
+    EXPECT_TRUE(Context->isGated()) << "probe() " << I << " on line "
+                                    << P.lineOf(Gated[I].front());
+  }
+  for (unsigned I = 0; I < Hot.size(); ++I) {
+    auto Context = P.classify("probe2", I);
+    ASSERT_TRUE(Context) << "probe2() " << I;
+    EXPECT_FALSE(Context->isGated()) << "probe2() " << I << " on line "
+                                     << P.lineOf(Hot[I].front());
+  }
+}
+
+TEST(HotPathTest, NegationFlipsRareAndFrequent) {
+  Parsed P(std::string(Preamble) + R"cpp(
+void f(torch::Tensor x) {
+  for (int step = 0; step < 1000; ++step) {
+    x.backward();
+    if (!step % 100) probe();          // (!step) % 100: the first step only
+    if (!(step % 100)) probe();
+    if (!(step % 100 != 0)) probe();
+    if (!!(step % 100 == 0)) probe();
+    if (!(step > 10)) probe();         // the first eleven steps
+    if ((step % 100 == 0) == true) probe();
+    if (!(step % 100 == 0)) probe2();  // all but every 100th step
+    if (step % 100) probe2();          // nonzero on 99 steps in 100
+    if (!!(step % 100)) probe2();
+    if (!step % 100 == 0) probe2();    // all but the first step
+    if (!(step < 5)) probe2();
+    if ((step % 100 == 0) == false) probe2();
+  }
+})cpp");
+  expectProbeGatedAndProbe2Hot(P);
+}
+
+TEST(HotPathTest, PeriodicConditionsWithNamedIntervals) {
+  Parsed P(std::string(Preamble) + R"cpp(
+constexpr int kLogEvery = 100;
+struct Trainer {
+  int evalEvery = 500;
+  void run(torch::Tensor x, int every) {
+    for (int step = 0; step < 1000; ++step) {
+      x.backward();
+      if (step % kLogEvery == kLogEvery - 1) probe();  // the last of each interval
+      if ((step + 1) % every == 0) probe();
+      if (step % evalEvery == 0 && step > 0) probe();
+      if (step > 0 && step % every == 0) probe();
+      if (step % every == 0 || step == 999) probe();
+      if (kLogEvery > step) probe();                    // warm-up, written backwards
+      if (step % kLogEvery != 0) probe2();
+      if (step > 10) probe2();                          // all steps after warm-up
+      if (step >= 1) probe2();
+      // A bound that is not a constant may be the end of the run.
+      if (step < every) probe2();
+      if (step % every == 0 || x.defined()) probe2();
+      if (step % every < 50) probe2();                 // half of the steps
+    }
+  }
+};
+void train(Trainer &t, torch::Tensor x) { t.run(x, 10); })cpp");
+  expectProbeGatedAndProbe2Hot(P);
+}
+
+TEST(HotPathTest, EveryOtherStepIsGated) {
+  // Halving a cost is worth as much as dividing it by a hundred is not, but
+  // the author who wrote the gate chose the interval: it stays a gate.
+  Parsed P(std::string(Preamble) + R"cpp(
+void f(torch::Tensor x) {
+  for (int step = 0; step < 1000; ++step) {
+    x.backward();
+    if (step % 2 == 0) probe();
+    if (step % 2 != 0) probe2();
+  }
+})cpp");
+  expectProbeGatedAndProbe2Hot(P);
+}
+
+TEST(HotPathTest, LocalFlagsHoldTheirCondition) {
+  Parsed P(std::string(Preamble) + R"cpp(
+void f(torch::Tensor x, int every) {
+  int batch = 0;
+  for (int step = 0; step < 1000; ++step) {
+    x.backward();
+    ++batch;
+    bool log = step % every == 0;
+    const bool logNow = (step + 1) % every == 0;
+    bool first = step == 0;
+    bool batchLog = batch % 100 == 0;     // a counter incremented in the loop
+    int phase = step % every;
+    bool both = log && x.defined();       // a flag made of a flag
+    if (log) probe();
+    if (logNow) probe();
+    if (first && x.defined()) probe();
+    if (batchLog) probe();
+    if (phase == 0) probe();
+    if (both) probe();
+    if (bool eval = step % 500 == 0) probe();
+    for (int i = 0; i < 3; ++i)
+      if (log) probe();                   // the inner loop does not move step
+    auto later = [=] { if (log) probe(); };
+    later();
+    if (!log) probe2();
+    if (phase != 0) probe2();
+    bool reassigned = step % every == 0;
+    if (x.defined())
+      reassigned = true;
+    if (reassigned) probe2();
+    bool aliased = step % every == 0;
+    bool &alias = aliased;
+    alias = x.defined();
+    if (aliased) probe2();
+    bool unrelated = x.defined();
+    if (unrelated) probe2();
+  }
+}
+void stale(torch::Tensor x) {
+  // Initialized once, before the loop that moves the counter: on every step
+  // it still says what it said on the first.
+  int step = 0;
+  bool first = step == 0;
+  for (int i = 0; i < 1000; ++i) {
+    ++step;
+    x.backward();
+    if (first) probe2();
+  }
+  // Initialized on each epoch, read on each step of the epoch.
+  int seen = 0;
+  for (int epoch = 0; epoch < 10; ++epoch) {
+    bool start = seen % 100 == 0;
+    for (int i = 0; i < 100; ++i) {
+      ++seen;
+      x.backward();
+      if (start) probe2();
+    }
+  }
+})cpp");
+  expectProbeGatedAndProbe2Hot(P);
+}
+
+TEST(HotPathTest, FlagsInHelpersFollowTheCounterParameter) {
+  Parsed P(std::string(Preamble) + R"cpp(
+void logEvery(int step, torch::Tensor x) {
+  const bool log = step % 50 == 0;
+  if (log) probe();
+  if (!log) probe2();
+}
+void f(torch::Tensor x) {
+  for (int step = 0; step < 1000; ++step) {
+    x.backward();
+    logEvery(step, x);
+  }
+})cpp");
+  expectProbeGatedAndProbe2Hot(P);
+}
+
+TEST(HotPathTest, RareAndFrequentConditionsAreDuals) {
+  // Each condition, over the counter `step`: rare, frequent, or neither.
+  struct Case {
+    const char *Cond;
+    bool Rare;
+    bool Frequent;
+  };
+  const Case Cases[] = {
+      {"step % every == 0", true, false},
+      {"step % every != 0", false, true},
+      {"step % every", false, true},
+      {"!(step % every)", true, false},
+      {"!(step % every == 0)", false, true},
+      {"!(step % every != 0)", true, false},
+      {"!step % every", true, false},
+      {"!step % every == 0", false, true},
+      {"!step % every != 0", true, false},
+      {"step == 0", true, false},
+      {"step != 0", false, true},
+      {"step", false, true},
+      {"!step", true, false},
+      {"step < 5", true, false},
+      {"step > 5", false, true},
+      {"step < every", false, false},
+      {"step % every == 0 && other", true, false},
+      {"step % every != 0 && step > 5", false, true},
+      {"step % every == 0 || step == 7", true, false},
+      {"step % every == 0 || other", false, false},
+      {"step % every != 0 || other", false, true},
+      {"other", false, false},
+      {"(step % every == 0) == false", false, true},
+      {"(step % every != 0) == 0", true, false},
+  };
+  std::string Code = "void f(int step, int every, bool other) {\n";
+  for (const Case &C : Cases)
+    Code += std::string("  if (") + C.Cond + ") {}\n";
+  Code += "}\n";
+  auto AST = parseWithMocks("", Code);
+  ASTContext &Ctx = AST->getASTContext();
+  auto Step = match(parmVarDecl(hasName("step")).bind("p"), Ctx);
+  ASSERT_EQ(Step.size(), 1u);
+  llvm::SmallPtrSet<const VarDecl *, 1> Counters = {
+      Step[0].getNodeAs<VarDecl>("p")->getCanonicalDecl()};
+  std::map<unsigned, const Expr *> Conds;
+  for (const auto &M : match(ifStmt().bind("if"), Ctx)) {
+    const auto *If = M.getNodeAs<IfStmt>("if");
+    Conds[Ctx.getSourceManager().getFileOffset(If->getBeginLoc())] =
+        If->getCond();
+  }
+  ASSERT_EQ(Conds.size(), std::size(Cases));
+  unsigned I = 0;
+  for (const auto &[Offset, Cond] : Conds) {
+    const Case &C = Cases[I++];
+    EXPECT_EQ(isRareCondition(Cond, Counters, Ctx), C.Rare) << C.Cond;
+    EXPECT_EQ(isFrequentCondition(Cond, Counters, Ctx), C.Frequent) << C.Cond;
   }
 }
 
