@@ -414,6 +414,7 @@ int runCheckCommand(llvm::ArrayRef<const char *> Args,
       O.ShowProgress && llvm::sys::Process::StandardErrIsDisplayed();
   Run.ProjectRoot = O.Selection.ProjectRoot;
   ProjectSummary Summary;
+  Summary.ProjectRoot = O.Selection.ProjectRoot;
   Report R = runTranslationUnits(Plan.Units, Run, Executable, Summary.Graph);
   Summary.Candidates = takeCandidates(R);
   for (ToolError &E : Plan.Errors)

@@ -155,7 +155,13 @@ int runMergeCommand(llvm::ArrayRef<const char *> Args) {
   }
   std::vector<Finding> AcrossFiles = resolveCandidates(Summary);
   llvm::sort(AcrossFiles);
-  assignFingerprints(AcrossFiles, Root, Sources);
+  // Fingerprints as the shards would have given them: relative to the root
+  // their runs had, unless told otherwise.
+  assignFingerprints(AcrossFiles,
+                     O.ProjectRoot || Summary.ProjectRoot.empty()
+                         ? llvm::StringRef(Root)
+                         : llvm::StringRef(Summary.ProjectRoot),
+                     Sources);
   for (Finding &F : AcrossFiles)
     Merged.Findings.push_back(std::move(F));
   Merged.normalize();

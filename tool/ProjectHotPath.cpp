@@ -12,6 +12,8 @@ namespace json = llvm::json;
 
 void ProjectSummary::merge(const ProjectSummary &Other) {
   Graph.merge(Other.Graph);
+  if (ProjectRoot.empty())
+    ProjectRoot = Other.ProjectRoot;
   Candidates.insert(Candidates.end(), Other.Candidates.begin(),
                     Other.Candidates.end());
 }
@@ -26,6 +28,7 @@ void writeSummary(const ProjectSummary &Summary, llvm::raw_ostream &OS) {
   auto CandidatesJson = json::parse(Text);
   assert(CandidatesJson && "emitJson writes valid JSON");
   json::Value Root = json::Object{{"trainlint_summary", SummaryFormatVersion},
+                                  {"project_root", Summary.ProjectRoot},
                                   {"graph", Summary.Graph.toJson()},
                                   {"candidates", std::move(*CandidatesJson)}};
   OS << llvm::formatv("{0:2}", Root) << "\n";
@@ -50,6 +53,8 @@ llvm::Expected<ProjectSummary> readSummary(llvm::StringRef Text,
   if (!Graph || !Candidates)
     return Fail("a summary needs 'graph' and 'candidates'");
   ProjectSummary Summary;
+  if (auto Root = O->getString("project_root"))
+    Summary.ProjectRoot = Root->str();
   auto ParsedGraph = ProjectGraph::fromJson(*Graph);
   if (!ParsedGraph)
     return Fail(llvm::toString(ParsedGraph.takeError()));

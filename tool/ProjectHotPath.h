@@ -26,6 +26,9 @@ struct ProjectSummary {
   ProjectGraph Graph;
   /// Findings that carry a deferred hot-path note.
   std::vector<Finding> Candidates;
+  /// The project root of the run, which the candidates' fingerprints take
+  /// their paths relative to once they are decided.
+  std::string ProjectRoot;
 
   /// Adds \p Other's graph (functions already here win) and candidates.
   void merge(const ProjectSummary &Other);

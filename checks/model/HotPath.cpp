@@ -689,14 +689,35 @@ static bool isLoopHeader(const Stmt *Loop, const Stmt *Child) {
   return false;
 }
 
-/// The condition that must hold for \p Child of \p Parent to run: an if's
-/// condition for its then-branch, a conditional operator's for its true arm.
-static const Expr *conditionFor(const Stmt *Parent, const Stmt *Child) {
-  if (const auto *If = dyn_cast<IfStmt>(Parent))
-    return If->getThen() == Child ? If->getCond() : nullptr;
-  if (const auto *CO = dyn_cast<ConditionalOperator>(Parent))
-    return CO->getTrueExpr() == Child ? CO->getCond() : nullptr;
-  return nullptr;
+/// The condition that decides whether \p Child of \p Parent runs, and
+/// whether it runs when the condition holds (an if's then-branch, a
+/// conditional operator's true arm) or when it fails (the else-branch, the
+/// false arm).
+static std::optional<std::pair<const Expr *, bool>>
+conditionFor(const Stmt *Parent, const Stmt *Child) {
+  if (const auto *If = dyn_cast<IfStmt>(Parent)) {
+    if (If->getThen() == Child)
+      return std::make_pair(If->getCond(), true);
+    if (If->getElse() == Child)
+      return std::make_pair(If->getCond(), false);
+  }
+  if (const auto *CO = dyn_cast<ConditionalOperator>(Parent)) {
+    if (CO->getTrueExpr() == Child)
+      return std::make_pair(CO->getCond(), true);
+    if (CO->getFalseExpr() == Child)
+      return std::make_pair(CO->getCond(), false);
+  }
+  return std::nullopt;
+}
+
+/// Whether the branch that \p Condition leads to runs on a few steps only:
+/// the then-branch of a rare condition, the else-branch of a frequent one.
+static bool isRareBranch(std::pair<const Expr *, bool> Condition,
+                         const llvm::SmallPtrSetImpl<const VarDecl *> &Counters,
+                         const ASTContext &Ctx) {
+  return Condition.second
+             ? isRareCondition(Condition.first, Counters, Ctx)
+             : isFrequentCondition(Condition.first, Counters, Ctx);
 }
 
 GraphPosition HotPathModel::Impl::positionOf(const Stmt &S,
@@ -725,16 +746,16 @@ GraphPosition HotPathModel::Impl::positionOf(const Stmt &S,
   for (size_t I = 1; I < Chain.size(); ++I) {
     if (Encloses[I])
       P.GatedUpTo.push_back(Gated);
-    const Expr *Cond = conditionFor(Chain[I], Chain[I - 1]);
+    auto Cond = conditionFor(Chain[I], Chain[I - 1]);
     if (!Cond)
       continue;
-    if (!Gated && isRareCondition(Cond, Counters, Ctx))
+    if (!Gated && isRareBranch(*Cond, Counters, Ctx))
       Gated = true;
     for (unsigned Param = 0; Param < F.Def->getNumParams(); ++Param) {
       llvm::SmallPtrSet<const VarDecl *, 1> One;
       One.insert(F.Def->getParamDecl(Param)->getCanonicalDecl());
       if (!llvm::is_contained(P.GateParams, Param) &&
-          isRareCondition(Cond, One, Ctx))
+          isRareBranch(*Cond, One, Ctx))
         P.GateParams.push_back(Param);
     }
   }

@@ -83,6 +83,19 @@ void trainWithGates(Net &model, torch::optim::SGD &optimizer, torch::Tensor x,
       std::printf("%f\n", loss.item<float>());
     if (step > 0 && step % evalEvery == 0)
       std::printf("%f\n", loss.item<float>());
+    // The else-branch of a frequent condition runs every 100th step: silent.
+    if (step % kLogEvery != 0) {
+      std::printf(".");
+    } else {
+      std::printf("%f\n", loss.item<float>());
+    }
+    // The else-branch of a rare condition runs on most steps.
+    if (step % kLogEvery == 0) {
+      std::printf("\n");
+    } else {
+      std::printf("%f\n", loss.item<float>());
+      // CHECK-MESSAGES: :[[@LINE-1]]:32: warning: 'item()' reads a tensor's value on the host, which synchronizes with the device on every iteration of the training loop
+    }
     // A flag that holds a rare condition and is never written: silent.
     const bool logNow = (step + 1) % kLogEvery == 0;
     if (logNow)

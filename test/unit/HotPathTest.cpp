@@ -522,4 +522,178 @@ void f() { torch::Device device("cpu"); g(device); torch::Device copy = device; 
                    .mayUseAccelerator());
 }
 
+/// Whether the model of \p Code, parsed alone, lets a tensor be on an
+/// accelerator.
+bool mayUseAccelerator(const std::string &Code,
+                       HotPathOptions Options = HotPathOptions()) {
+  setHotPathOptions(Options);
+  bool Result = Parsed(Code).model().mayUseAccelerator();
+  setHotPathOptions(HotPathOptions());
+  return Result;
+}
+
+TEST(HotPathTest, DevicesThatComeFromElsewhereMayBeAccelerators) {
+  EXPECT_TRUE(mayUseAccelerator(R"cpp(
+double train_epoch(torch::optim::SGD &opt, const torch::Device &device,
+                   const std::vector<torch::Tensor> &xs) {
+  double total = 0;
+  for (const auto &x : xs) {
+    auto in = x.to(device);
+    in.backward();
+    opt.step();
+    total += in.item<double>();
+  }
+  return total;
+})cpp"))
+      << "a parameter of a function nothing here calls: main.cpp chose it";
+  EXPECT_FALSE(mayUseAccelerator(R"cpp(
+void step(torch::Tensor x, const torch::Device &device) { x.to(device); }
+void run(torch::Tensor x) { step(x, torch::Device(torch::kCPU)); })cpp"))
+      << "every caller is here and passes the CPU";
+  EXPECT_TRUE(mayUseAccelerator(R"cpp(
+struct Step { virtual void run(torch::Tensor x, torch::Device d) { x.to(d); } };
+void use(Step &s, torch::Tensor x) { s.run(x, torch::kCPU); })cpp"))
+      << "a virtual method may be called through its base, from anywhere";
+  EXPECT_TRUE(mayUseAccelerator(R"cpp(
+struct Config { torch::Device device; };
+void f(const Config &config, torch::Tensor x) { x.to(config.device); })cpp"))
+      << "an aggregate is filled in by whoever makes it";
+  EXPECT_FALSE(mayUseAccelerator(R"cpp(
+class Trainer {
+public:
+  explicit Trainer(torch::Device device) : device_(device) {}
+  void fit(torch::Tensor x) { x.to(device_); }
+private:
+  torch::Device device_;
+};
+void f(torch::Tensor x) { Trainer(torch::Device(torch::kCPU)).fit(x); })cpp"))
+      << "the member's only constructor is here, and it is given the CPU";
+  EXPECT_TRUE(mayUseAccelerator(R"cpp(
+class Trainer {
+public:
+  explicit Trainer(torch::Device device);
+  void fit(torch::Tensor x) { x.to(device_); }
+private:
+  torch::Device device_;
+};)cpp"))
+      << "the constructor that sets the member is in another file";
+  EXPECT_TRUE(mayUseAccelerator(R"cpp(
+extern torch::Device device;
+void f(torch::Tensor x) { x.to(device); })cpp"))
+      << "a global of another file";
+  EXPECT_TRUE(mayUseAccelerator(R"cpp(
+torch::Device pickDevice();
+void f(torch::Tensor x) { x.to(pickDevice()); })cpp"))
+      << "a function of another file returns it";
+  EXPECT_FALSE(mayUseAccelerator(R"cpp(
+torch::Device pickDevice() { return torch::Device(torch::kCPU); }
+void f(torch::Tensor x) { x.to(pickDevice()); })cpp"))
+      << "the function is here, and returns the CPU";
+  EXPECT_TRUE(mayUseAccelerator(R"cpp(
+void f(torch::Tensor x, torch::Tensor y) { x.to(y.device()); })cpp"))
+      << "a tensor's own device";
+  EXPECT_FALSE(mayUseAccelerator(R"cpp(
+void f(torch::Tensor x) { x.to(torch::kFloat); x.item<float>(); })cpp"))
+      << "a dtype names no device";
+}
+
+TEST(HotPathTest, TheAcceleratorOptionOverridesTheCode) {
+  HotPathOptions Never;
+  Never.Accelerator = AcceleratorAssumption::Never;
+  EXPECT_FALSE(mayUseAccelerator(
+      "void f(torch::Tensor x) { x.cuda(); }", Never));
+  HotPathOptions Always;
+  Always.Accelerator = AcceleratorAssumption::Always;
+  EXPECT_TRUE(mayUseAccelerator("void f(torch::Tensor x) { x.cpu(); }", Always));
+  EXPECT_EQ(parseAcceleratorAssumption("auto"), AcceleratorAssumption::Auto);
+  EXPECT_EQ(parseAcceleratorAssumption("sometimes"), std::nullopt);
+}
+
+TEST(HotPathTest, DeviceWorkPassedToAFunctionOfAnotherFileMakesACudaStepLoop) {
+  Parsed P(std::string(Preamble) + R"cpp(
+void forward_step(float *weights, float *batch, cudaStream_t stream);
+void copy_in(float *dst, const float *src);
+void f(const float *host, int steps) {
+  float *weights = nullptr;
+  float *batch = nullptr;
+  cudaMalloc((void **)&weights, 1024);
+  cudaMalloc((void **)&batch, 1024);
+  cudaStream_t stream;
+  for (int step = 0; step < steps; ++step) {
+    forward_step(weights, batch, stream);
+    cudaStreamSynchronize(stream);
+  }
+  float *buffers[4];
+  for (int i = 0; i < 4; ++i) {
+    cudaMalloc((void **)&buffers[i], 64);
+    cudaMemcpy(buffers[i], host, 64, cudaMemcpyHostToDevice);
+  }
+})cpp",
+           /*Cuda=*/true);
+  auto Hot = P.classify("cudaStreamSynchronize");
+  ASSERT_TRUE(Hot) << "device memory and a stream go to a function elsewhere";
+  EXPECT_EQ(Hot->Kind, LoopKind::CudaStep);
+  EXPECT_FALSE(P.classify("cudaMemcpy"))
+      << "a setup loop that allocates and copies per buffer launches nothing";
+}
+
+TEST(HotPathTest, AnEpochLoopThatLaunchesAroundABatchLoopIsNotAStepLoop) {
+  Parsed P(std::string(Preamble) + R"cpp(
+__global__ void zero_grads(float *g);
+__global__ void train_batch(float *g, int b);
+void f(float *grads, int epochs, int batches) {
+  for (int epoch = 0; epoch < epochs; ++epoch) {
+    zero_grads<<<1, 32>>>(grads);
+    for (int b = 0; b < batches; ++b) {
+      train_batch<<<1, 32>>>(grads, b);
+      probe();
+    }
+    cudaDeviceSynchronize();
+  }
+})cpp",
+           /*Cuda=*/true);
+  auto Batch = P.classify("probe");
+  ASSERT_TRUE(Batch);
+  EXPECT_EQ(Batch->Kind, LoopKind::CudaStep);
+  EXPECT_EQ(P.lineOf(Batch->Loop), 9u) << "the batch loop is the step loop";
+  EXPECT_FALSE(P.classify("cudaDeviceSynchronize"))
+      << "once per epoch, after the batch loop";
+}
+
+TEST(HotPathTest, AProjectRunDefersWhatOnlyTheProjectDecides) {
+  HotPathOptions Project;
+  Project.ProjectRun = true;
+  setHotPathOptions(Project);
+  Parsed P(std::string(Preamble) + R"cpp(
+void helper() { probe(); }
+double train_step(torch::Tensor x);
+void f(torch::Tensor x, torch::optim::SGD &opt) {
+  for (int i = 0; i < 10; ++i) {
+    x.backward();
+    opt.step();
+    probe2();
+    helper();
+  }
+  for (int i = 0; i < 10; ++i)
+    train_step(x);
+})cpp");
+  setHotPathOptions(HotPathOptions());
+  auto Local = P.classify("probe2");
+  ASSERT_TRUE(Local);
+  EXPECT_FALSE(Local->Deferred) << "a step loop of its own function decides";
+  auto Helper = P.classify("probe");
+  ASSERT_TRUE(Helper);
+  ASSERT_TRUE(Helper->Deferred) << "a caller in another file may be hotter";
+  EXPECT_EQ(Helper->Kind, LoopKind::Undecided);
+  EXPECT_FALSE(Helper->Deferred->NeedsAccelerator);
+  auto Undecided = P.classify("train_step");
+  ASSERT_TRUE(Undecided) << "train_step may train, as its own file shows";
+  ASSERT_TRUE(Undecided->Deferred);
+  EXPECT_EQ(Undecided->Deferred->At.Loop, 1);
+  auto Note = decodeDeferredNote(encodeDeferredNote(*Undecided->Deferred));
+  ASSERT_TRUE(Note);
+  EXPECT_EQ(Note->Function, Undecided->Deferred->Function);
+  EXPECT_EQ(Note->At.Loop, 1);
+}
+
 } // namespace

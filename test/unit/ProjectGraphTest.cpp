@@ -1,0 +1,196 @@
+// The hot-path analysis on plain graphs: what joins across translation
+// units, and what a summary carries.
+
+#include "model/ProjectGraph.h"
+#include "gtest/gtest.h"
+
+using namespace trainlint;
+
+namespace {
+
+SourcePoint at(const std::string &File, unsigned Line) { return {File, Line, 1}; }
+
+GraphPosition inLoop(int Loop, std::vector<bool> Gated = {false}) {
+  GraphPosition P;
+  P.Loop = Loop;
+  P.GatedUpTo = std::move(Gated);
+  return P;
+}
+
+GraphCall call(const std::string &Callee, GraphPosition At, unsigned Line) {
+  GraphCall C;
+  C.Callee = Callee;
+  C.CalleeName = Callee;
+  C.Where = at("caller.cpp", Line);
+  C.At = std::move(At);
+  return C;
+}
+
+/// main.cpp: `for (...) train_step(...);` with train_step only declared.
+ProjectGraph mainUnit() {
+  ProjectGraph G;
+  GraphFunction Main;
+  Main.Name = "main";
+  Main.Where = at("main.cpp", 1);
+  Main.Loops.push_back({-1, at("main.cpp", 3), false, false});
+  Main.Calls.push_back(call("step", inLoop(0), 4));
+  G.Functions["main"] = Main;
+  G.Devices = DeviceEvidence::MaybeAccelerator;
+  return G;
+}
+
+/// step.cpp: train_step runs backward and calls log().
+ProjectGraph stepUnit(unsigned Depth = 1) {
+  ProjectGraph G;
+  GraphFunction Step;
+  Step.Name = "step";
+  Step.Where = at("step.cpp", 1);
+  Step.Signals.push_back({BackwardSignal, -1});
+  Step.Calls.push_back(call("log1", GraphPosition(), 5));
+  G.Functions["step"] = Step;
+  for (unsigned I = 1; I <= Depth; ++I) {
+    GraphFunction Log;
+    Log.Name = "log" + std::to_string(I);
+    if (I < Depth)
+      Log.Calls.push_back(call("log" + std::to_string(I + 1), GraphPosition(), 2));
+    G.Functions["log" + std::to_string(I)] = Log;
+  }
+  return G;
+}
+
+TEST(ProjectGraphTest, OneUnitAloneDecidesNothingAcrossFiles) {
+  ProjectGraph Main = mainUnit();
+  HotAnalysis A(Main);
+  EXPECT_FALSE(A.stepLoopOf("main", 0))
+      << "main.cpp cannot see that the step trains";
+  ProjectGraph Step = stepUnit();
+  HotAnalysis B(Step);
+  EXPECT_FALSE(B.resolve("step", GraphPosition()))
+      << "step.cpp has no loop that calls the step";
+}
+
+TEST(ProjectGraphTest, TheJoinedGraphSeesTheLoopAndTheStep) {
+  ProjectGraph G = mainUnit();
+  G.merge(stepUnit());
+  HotAnalysis A(G);
+  auto Loop = A.stepLoopOf("main", 0);
+  ASSERT_TRUE(Loop);
+  EXPECT_EQ(Loop->first, LoopKind::Training);
+  auto Reach = A.resolve("log1", GraphPosition());
+  ASSERT_TRUE(Reach);
+  EXPECT_EQ(Reach->Kind, LoopKind::Training);
+  EXPECT_EQ(Reach->LoopFunction, "main");
+  ASSERT_EQ(Reach->Chain.size(), 2u);
+  EXPECT_EQ(Reach->Chain[0].first, "main");
+  EXPECT_EQ(Reach->Chain[1].first, "step");
+  EXPECT_FALSE(Reach->Gated);
+}
+
+TEST(ProjectGraphTest, CallsAreFollowedThreeDeep) {
+  ProjectGraph G = mainUnit();
+  G.merge(stepUnit(/*Depth=*/3));
+  HotAnalysis A(G);
+  EXPECT_TRUE(A.resolve("log2", GraphPosition())) << "three calls from the loop";
+  EXPECT_FALSE(A.resolve("log3", GraphPosition())) << "four calls from the loop";
+}
+
+TEST(ProjectGraphTest, AGatedCallGatesWhatItReaches) {
+  ProjectGraph G = mainUnit();
+  G.Functions["main"].Calls[0].At = inLoop(0, {true});
+  G.merge(stepUnit());
+  HotAnalysis A(G);
+  auto Reach = A.resolve("step", GraphPosition());
+  ASSERT_TRUE(Reach);
+  EXPECT_TRUE(Reach->Gated);
+}
+
+TEST(ProjectGraphTest, ACounterPassedOnGatesConditionsOnTheParameter) {
+  ProjectGraph G = mainUnit();
+  CounterArgument Counter;
+  Counter.Param = 1;
+  Counter.LoopCounter = true;
+  G.Functions["main"].Calls[0].Counters.push_back(Counter);
+  G.merge(stepUnit());
+  HotAnalysis A(G);
+  GraphPosition UnderParam;
+  UnderParam.GateParams = {1};
+  auto Gated = A.resolve("step", UnderParam);
+  ASSERT_TRUE(Gated);
+  EXPECT_TRUE(Gated->Gated) << "`if (step % 100 == 0)` on the counter";
+  GraphPosition UnderOther;
+  UnderOther.GateParams = {0};
+  auto Hot = A.resolve("step", UnderOther);
+  ASSERT_TRUE(Hot);
+  EXPECT_FALSE(Hot->Gated) << "a condition on another parameter";
+}
+
+TEST(ProjectGraphTest, DeviceWorkForAFunctionOutsideTheProjectLaunches) {
+  ProjectGraph G = mainUnit();
+  G.Functions["main"].Calls[0].PassesDeviceWork = true;
+  HotAnalysis Unknown(G);
+  auto Loop = Unknown.stepLoopOf("main", 0);
+  ASSERT_TRUE(Loop);
+  EXPECT_EQ(Loop->first, LoopKind::CudaStep);
+  // Where the function is in the project, what it does decides.
+  GraphFunction Step;
+  Step.Name = "step";
+  G.Functions["step"] = Step;
+  HotAnalysis Known(G);
+  EXPECT_FALSE(Known.stepLoopOf("main", 0))
+      << "the function launches nothing";
+}
+
+TEST(ProjectGraphTest, TheFirstDefinitionOfAHeaderFunctionWins) {
+  ProjectGraph G = stepUnit();
+  ProjectGraph Other;
+  Other.Functions["step"].Name = "other";
+  Other.Devices = DeviceEvidence::CpuOnly;
+  G.merge(Other);
+  EXPECT_EQ(G.Functions["step"].Name, "step");
+  EXPECT_EQ(G.Devices, DeviceEvidence::CpuOnly);
+  G.merge(mainUnit());
+  EXPECT_EQ(G.Devices, DeviceEvidence::MaybeAccelerator);
+}
+
+TEST(ProjectGraphTest, JsonRoundTrips) {
+  ProjectGraph G = mainUnit();
+  G.merge(stepUnit(2));
+  G.Functions["main"].Calls[0].At.GateParams = {2};
+  G.Functions["main"].Loops[0].TimesItself = true;
+  auto Back = ProjectGraph::fromJson(G.toJson());
+  ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
+  EXPECT_EQ(Back->toJson(), G.toJson());
+  EXPECT_EQ(Back->Devices, DeviceEvidence::MaybeAccelerator);
+  EXPECT_TRUE(Back->Functions["main"].Loops[0].TimesItself);
+}
+
+TEST(ProjectGraphTest, MalformedGraphsAreRefused) {
+  ProjectGraph G = mainUnit();
+  G.Functions["main"].Calls[0].At.Loop = 7; // no such loop
+  auto Bad = ProjectGraph::fromJson(G.toJson());
+  ASSERT_FALSE(bool(Bad));
+  EXPECT_NE(llvm::toString(Bad.takeError()).find("malformed project graph"),
+            std::string::npos);
+  auto NotAGraph = ProjectGraph::fromJson(llvm::json::Value(42));
+  EXPECT_FALSE(bool(NotAGraph));
+  llvm::consumeError(NotAGraph.takeError());
+}
+
+TEST(ProjectGraphTest, DeferredNotesRoundTrip) {
+  DeferredHotPath D;
+  D.Function = "c:@F@train_step#";
+  D.At = inLoop(0, {false, true});
+  D.At.GateParams = {3};
+  D.NeedsAccelerator = true;
+  auto Back = decodeDeferredNote(encodeDeferredNote(D));
+  ASSERT_TRUE(Back);
+  EXPECT_EQ(Back->Function, D.Function);
+  EXPECT_EQ(Back->At.GatedUpTo, D.At.GatedUpTo);
+  EXPECT_EQ(Back->At.GateParams, D.At.GateParams);
+  EXPECT_TRUE(Back->NeedsAccelerator);
+  EXPECT_FALSE(Back->NeedsUntimedLoop);
+  EXPECT_FALSE(decodeDeferredNote("training loop starts here"));
+  EXPECT_FALSE(decodeDeferredNote(std::string(DeferredNotePrefix) + "{oops"));
+}
+
+} // namespace
