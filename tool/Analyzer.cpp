@@ -7,7 +7,13 @@
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "clang-tidy/ClangTidyOptions.h"
+#include "compat.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendAction.h"
+#include "clang/Lex/PreprocessorOptions.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/Tooling.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/VirtualFileSystem.h"
@@ -164,6 +170,107 @@ withResourceDir(clang::tooling::CompileCommand Command) {
   return Command;
 }
 
+/// A `.clang-tidy`'s ExtraArgsBefore (after the compiler's name) and
+/// ExtraArgs (at the end) added to each command, as clang-tidy adds them.
+clang::tooling::ArgumentsAdjuster extraArguments(ClangTidyContext &Context) {
+  return [&Context](const clang::tooling::CommandLineArguments &Args,
+                    llvm::StringRef File) {
+    ClangTidyOptions Options = Context.getOptionsForFile(File);
+    clang::tooling::CommandLineArguments Result = Args;
+    if (Options.ExtraArgsBefore) {
+      auto At = Result.begin();
+      if (At != Result.end() && !llvm::StringRef(*At).starts_with("-"))
+        ++At;
+      Result.insert(At, Options.ExtraArgsBefore->begin(),
+                    Options.ExtraArgsBefore->end());
+    }
+    if (Options.ExtraArgs)
+      Result.insert(Result.end(), Options.ExtraArgs->begin(),
+                    Options.ExtraArgs->end());
+    return Result;
+  };
+}
+
+/// clang-tidy's frontend action, with one difference: clang's fatal errors
+/// are ordinary errors and their number is not limited. A missing `#include`
+/// is a fatal error, after which clang reports nothing and instantiates no
+/// template, so that every use of `std::vector<torch::Tensor>` or
+/// `loss.item<float>()` after it becomes an invalid expression and the checks
+/// would find nothing there. As an ordinary error, the missing header reads
+/// as an empty one and only the code that needed it is lost. (The checks'
+/// own diagnostics go through the context's engine, which the compiler's
+/// fatal error does not silence.)
+class KeepGoingActionFactory : public clang::tooling::FrontendActionFactory {
+public:
+  KeepGoingActionFactory(
+      ClangTidyContext &Context,
+      llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FileSystem)
+      : Consumers(Context, std::move(FileSystem)) {}
+
+  std::unique_ptr<clang::FrontendAction> create() override {
+    return std::make_unique<Action>(Consumers);
+  }
+
+  bool
+  runInvocation(std::shared_ptr<clang::CompilerInvocation> Invocation,
+                clang::FileManager *Files,
+                std::shared_ptr<clang::PCHContainerOperations> PCHContainerOps,
+                clang::DiagnosticConsumer *Consumer) override {
+    // As clang-tidy: `__clang_analyzer__` is defined, so code that hides
+    // from analyzers hides from trainlint too.
+    Invocation->getPreprocessorOpts().SetUpStaticAnalyzer = true;
+    return FrontendActionFactory::runInvocation(
+        std::move(Invocation), Files, std::move(PCHContainerOps), Consumer);
+  }
+
+private:
+  class Action : public clang::ASTFrontendAction {
+  public:
+    explicit Action(ClangTidyASTConsumerFactory &Consumers)
+        : Consumers(Consumers) {}
+
+    bool BeginSourceFileAction(clang::CompilerInstance &Compiler) override {
+      Compiler.getDiagnostics().setFatalsAsError(true);
+      Compiler.getDiagnostics().setErrorLimit(0);
+      return ASTFrontendAction::BeginSourceFileAction(Compiler);
+    }
+
+    std::unique_ptr<clang::ASTConsumer>
+    CreateASTConsumer(clang::CompilerInstance &Compiler,
+                      llvm::StringRef File) override {
+      return Consumers.createASTConsumer(Compiler, File);
+    }
+
+  private:
+    ClangTidyASTConsumerFactory &Consumers;
+  };
+
+  ClangTidyASTConsumerFactory Consumers;
+};
+
+/// Runs the context's checks over \p File as clang-tidy's runClangTidy does,
+/// through KeepGoingActionFactory.
+std::vector<ClangTidyError>
+runChecks(ClangTidyContext &Context,
+          const clang::tooling::CompilationDatabase &Database,
+          llvm::StringRef File,
+          llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FileSystem) {
+  clang::tooling::ClangTool Tool(
+      Database, {File.str()}, std::make_shared<clang::PCHContainerOperations>(),
+      FileSystem);
+  Tool.appendArgumentsAdjuster(extraArguments(Context));
+  Tool.appendArgumentsAdjuster(clang::tooling::getStripPluginsAdjuster());
+  // clang-tidy's "Error while processing FILE" is the report's error.
+  Tool.setPrintErrorMessage(false);
+  ClangTidyDiagnosticConsumer Consumer(Context);
+  std::unique_ptr<clang::DiagnosticsEngine> CheckDiagnostics =
+      attachCheckDiagnostics(Context, &Consumer);
+  Tool.setDiagnosticConsumer(&Consumer);
+  KeepGoingActionFactory Factory(Context, std::move(FileSystem));
+  Tool.run(&Factory);
+  return Consumer.take();
+}
+
 bool hasEnabledCheck(const ClangTidyContext &Context, llvm::StringRef File) {
   for (const std::string &Name :
        getCheckNames(Context.getOptionsForFile(File),
@@ -294,9 +401,7 @@ Report analyzeTranslationUnit(const TranslationUnit &Unit,
   auto FileSystem = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
       llvm::vfs::getRealFileSystem());
   std::vector<ClangTidyError> Errors =
-      runClangTidy(Context, Database, {Unit.File}, FileSystem,
-                   /*ApplyAnyFix=*/false, /*EnableCheckProfile=*/false,
-                   /*StoreCheckProfile=*/"", /*Quiet=*/true);
+      runChecks(Context, Database, Unit.File, FileSystem);
   R.append(convertClangTidyErrors(Errors, Unit));
   return R;
 }

@@ -41,7 +41,10 @@ struct AnalysisOptions {
 std::string validateAnalysisOptions(const AnalysisOptions &Options);
 
 /// Runs the enabled checks over \p Unit. Findings have no fingerprints yet;
-/// errors name what kept the unit from being analyzed.
+/// errors name what kept the unit from being analyzed, or from being
+/// analyzed whole (a unit that does not compile is analyzed as far as it
+/// parses, a missing `#include` being an ordinary error rather than a fatal
+/// one).
 Report analyzeTranslationUnit(const TranslationUnit &Unit,
                               const AnalysisOptions &Options);
 
