@@ -301,9 +301,14 @@ public:
     }
     if (CompileErrors.empty())
       return;
-    // The AST of a unit that does not compile is incomplete; its findings
-    // could be false alarms, so only the error is reported.
-    R.Findings.clear();
+    // The AST of a unit that does not compile is incomplete: its findings
+    // are reported, as clang-tidy and clangd report them, but marked, since
+    // they could be false alarms, and without their fix-its, since a rewrite
+    // of code that did not parse whole is not certainly safe.
+    for (Finding &F : R.Findings) {
+      F.FromFileWithErrors = true;
+      F.FixIts.clear();
+    }
     std::string Message = "does not compile: " + CompileErrors.front();
     if (CompileErrors.size() > 1)
       Message +=

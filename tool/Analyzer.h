@@ -50,7 +50,9 @@ Report analyzeTranslationUnit(const TranslationUnit &Unit,
 
 /// Turns what clang-tidy reported for \p Unit into findings (trainlint's
 /// checks only, each with its warning's own fix-it and never a note's) and
-/// errors (the unit does not compile, the configuration is invalid).
+/// errors (the unit does not compile, the configuration is invalid). The
+/// findings of a unit that does not compile are marked FromFileWithErrors
+/// and lose their fix-its.
 Report
 convertClangTidyErrors(llvm::ArrayRef<clang::tidy::ClangTidyError> Errors,
                        const TranslationUnit &Unit);

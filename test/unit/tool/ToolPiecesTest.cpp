@@ -392,6 +392,7 @@ TEST(AnalyzerTest, TakesTheWarningsFixItAndNeverANotes) {
   Report R = convertClangTidyErrors({E, Other}, Unit);
   ASSERT_EQ(R.Findings.size(), 1u);
   const Finding &F = R.Findings[0];
+  EXPECT_FALSE(F.FromFileWithErrors);
   EXPECT_EQ(F.Where.Line, 2u);
   EXPECT_EQ(F.Where.Column, 1u);
   ASSERT_EQ(F.Notes.size(), 1u);
@@ -403,20 +404,28 @@ TEST(AnalyzerTest, TakesTheWarningsFixItAndNeverANotes) {
   EXPECT_EQ(F.FixIts[0].Where.Column, 5u);
 }
 
-TEST(AnalyzerTest, AUnitThatDoesNotCompileReportsTheErrorOnly) {
-  TempFile Source("int x = ;\n");
+TEST(AnalyzerTest, AUnitThatDoesNotCompileKeepsItsFindingsMarked) {
+  TempFile Source("int x = ;\nint y = 2;\n");
   TranslationUnit Unit;
   Unit.File = Source.path();
   clang::tidy::ClangTidyError Warning(
       "torch-sync-item", clang::tidy::ClangTidyError::Warning, "", false);
   Warning.Message.FilePath = Source.path();
+  Warning.Message.FileOffset = 10;
+  llvm::cantFail(Warning.Message.Fix[Source.path()].add(
+      clang::tooling::Replacement(Source.path(), 14, 1, "3")));
   clang::tidy::ClangTidyError Error(
       "clang-diagnostic-error", clang::tidy::ClangTidyError::Error, "", false);
   Error.Message.Message = "expected expression";
   Error.Message.FilePath = Source.path();
   Error.Message.FileOffset = 8;
   Report R = convertClangTidyErrors({Warning, Error, Error}, Unit);
-  EXPECT_TRUE(R.Findings.empty());
+  // The finding stays, marked, and without the fix-it an incomplete AST
+  // cannot vouch for.
+  ASSERT_EQ(R.Findings.size(), 1u);
+  EXPECT_EQ(R.Findings[0].Where.Line, 2u);
+  EXPECT_TRUE(R.Findings[0].FromFileWithErrors);
+  EXPECT_TRUE(R.Findings[0].FixIts.empty());
   ASSERT_EQ(R.Errors.size(), 1u);
   EXPECT_EQ(R.Errors[0].Message, "does not compile: " + Source.path() +
                                      ":1:9: expected expression (and 1 more "
