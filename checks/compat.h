@@ -1,7 +1,8 @@
 //===--- compat.h - LLVM version differences in one place -------*- C++ -*-===//
 //
 // Every difference between the LLVM versions trainlint builds against (18 and
-// later) is handled here, so that the checks read the same on all of them.
+// later) is handled here, so that the checks and the tool read the same on all
+// of them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,12 +25,36 @@
 #endif
 
 #include "clang-tidy/ClangTidyCheck.h"
+#include "clang-tidy/ClangTidyDiagnosticConsumer.h"
+#include <memory>
 
 namespace trainlint {
 
 /// The LLVM major version these checks were compiled against; the plugin
 /// loader refuses a clang-tidy of any other.
 inline constexpr unsigned BuiltForLLVMMajor = LLVM_VERSION_MAJOR;
+
+/// Gives \p Context a diagnostics engine of its own for the checks'
+/// diagnostics, reporting to \p Consumer, as clang-tidy's runClangTidy does.
+/// LLVM 21 made DiagnosticOptions a plain object that the context owns.
+inline std::unique_ptr<clang::DiagnosticsEngine>
+attachCheckDiagnostics(clang::tidy::ClangTidyContext &Context,
+                       clang::DiagnosticConsumer *Consumer) {
+#if LLVM_VERSION_MAJOR >= 21
+  auto Options = std::make_unique<clang::DiagnosticOptions>();
+  auto Engine = std::make_unique<clang::DiagnosticsEngine>(
+      llvm::makeIntrusiveRefCnt<clang::DiagnosticIDs>(), *Options, Consumer,
+      /*ShouldOwnClient=*/false);
+  Context.setDiagnosticsEngine(std::move(Options), Engine.get());
+#else
+  auto Engine = std::make_unique<clang::DiagnosticsEngine>(
+      llvm::makeIntrusiveRefCnt<clang::DiagnosticIDs>(),
+      llvm::makeIntrusiveRefCnt<clang::DiagnosticOptions>(), Consumer,
+      /*ShouldOwnClient=*/false);
+  Context.setDiagnosticsEngine(Engine.get());
+#endif
+  return Engine;
+}
 
 } // namespace trainlint
 

@@ -4,12 +4,19 @@
 #include "Analyzer.h"
 #include "Paths.h"
 #include "SourceCache.h"
-#include "UnitGraphAction.h"
+#include "UnitGraphConsumer.h"
 #include "model/HotPath.h"
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "clang-tidy/ClangTidyOptions.h"
+#include "compat.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendAction.h"
+#include "clang/Frontend/MultiplexConsumer.h"
+#include "clang/Lex/PreprocessorOptions.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/Tooling.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/VirtualFileSystem.h"
@@ -156,26 +163,133 @@ makeOptionsProvider(const AnalysisOptions &Options,
 
 /// The unit's command with clang's resource directory (its builtin headers)
 /// named, unless the command names one: clang-tidy's library would look for
-/// it next to the trainlint executable. In a project run, the command also
-/// adds the action that exports the unit's graph.
+/// it next to the trainlint executable.
 clang::tooling::CompileCommand
-adjustCommand(clang::tooling::CompileCommand Command, bool ProjectRun) {
-  auto &Args = Command.CommandLine;
-  if (Args.empty())
-    return Command;
+withResourceDir(clang::tooling::CompileCommand Command) {
 #ifdef TRAINLINT_CLANG_RESOURCE_DIR
+  auto &Args = Command.CommandLine;
   bool Named = llvm::any_of(Args, [](llvm::StringRef Arg) {
     return Arg.starts_with("-resource-dir");
   });
-  if (!Named)
+  if (!Named && !Args.empty())
     Args.insert(Args.begin() + 1,
                 {"-resource-dir", TRAINLINT_CLANG_RESOURCE_DIR});
 #endif
-  if (ProjectRun) {
-    std::vector<std::string> Action = unitGraphActionArguments();
-    Args.insert(Args.begin() + 1, Action.begin(), Action.end());
-  }
   return Command;
+}
+
+/// A `.clang-tidy`'s ExtraArgsBefore (after the compiler's name) and
+/// ExtraArgs (at the end) added to each command, as clang-tidy adds them.
+clang::tooling::ArgumentsAdjuster extraArguments(ClangTidyContext &Context) {
+  return [&Context](const clang::tooling::CommandLineArguments &Args,
+                    llvm::StringRef File) {
+    ClangTidyOptions Options = Context.getOptionsForFile(File);
+    clang::tooling::CommandLineArguments Result = Args;
+    if (Options.ExtraArgsBefore) {
+      auto At = Result.begin();
+      if (At != Result.end() && !llvm::StringRef(*At).starts_with("-"))
+        ++At;
+      Result.insert(At, Options.ExtraArgsBefore->begin(),
+                    Options.ExtraArgsBefore->end());
+    }
+    if (Options.ExtraArgs)
+      Result.insert(Result.end(), Options.ExtraArgs->begin(),
+                    Options.ExtraArgs->end());
+    return Result;
+  };
+}
+
+/// clang-tidy's frontend action, with one difference: clang's fatal errors
+/// are ordinary errors and their number is not limited. A missing `#include`
+/// is a fatal error, after which clang reports nothing and instantiates no
+/// template, so that every use of `std::vector<torch::Tensor>` or
+/// `loss.item<float>()` after it becomes an invalid expression and the checks
+/// would find nothing there. As an ordinary error, the missing header reads
+/// as an empty one and only the code that needed it is lost. (The checks'
+/// own diagnostics go through the context's engine, which the compiler's
+/// fatal error does not silence.)
+class KeepGoingActionFactory : public clang::tooling::FrontendActionFactory {
+public:
+  /// With \p UnitGraph, the unit's graph is stored there once the checks
+  /// are done.
+  KeepGoingActionFactory(
+      ClangTidyContext &Context,
+      llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FileSystem,
+      ProjectGraph *UnitGraph)
+      : Consumers(Context, std::move(FileSystem)), UnitGraph(UnitGraph) {}
+
+  std::unique_ptr<clang::FrontendAction> create() override {
+    return std::make_unique<Action>(Consumers, UnitGraph);
+  }
+
+  bool
+  runInvocation(std::shared_ptr<clang::CompilerInvocation> Invocation,
+                clang::FileManager *Files,
+                std::shared_ptr<clang::PCHContainerOperations> PCHContainerOps,
+                clang::DiagnosticConsumer *Consumer) override {
+    // As clang-tidy: `__clang_analyzer__` is defined, so code that hides
+    // from analyzers hides from trainlint too.
+    Invocation->getPreprocessorOpts().SetUpStaticAnalyzer = true;
+    return FrontendActionFactory::runInvocation(
+        std::move(Invocation), Files, std::move(PCHContainerOps), Consumer);
+  }
+
+private:
+  class Action : public clang::ASTFrontendAction {
+  public:
+    Action(ClangTidyASTConsumerFactory &Consumers, ProjectGraph *UnitGraph)
+        : Consumers(Consumers), UnitGraph(UnitGraph) {}
+
+    bool BeginSourceFileAction(clang::CompilerInstance &Compiler) override {
+      Compiler.getDiagnostics().setFatalsAsError(true);
+      Compiler.getDiagnostics().setErrorLimit(0);
+      return ASTFrontendAction::BeginSourceFileAction(Compiler);
+    }
+
+    std::unique_ptr<clang::ASTConsumer>
+    CreateASTConsumer(clang::CompilerInstance &Compiler,
+                      llvm::StringRef File) override {
+      std::unique_ptr<clang::ASTConsumer> Checks =
+          Consumers.createASTConsumer(Compiler, File);
+      if (!UnitGraph || !Checks)
+        return Checks;
+      std::vector<std::unique_ptr<clang::ASTConsumer>> Both;
+      Both.push_back(std::move(Checks));
+      Both.push_back(unitGraphConsumer(*UnitGraph));
+      return std::make_unique<clang::MultiplexConsumer>(std::move(Both));
+    }
+
+  private:
+    ClangTidyASTConsumerFactory &Consumers;
+    ProjectGraph *UnitGraph;
+  };
+
+  ClangTidyASTConsumerFactory Consumers;
+  ProjectGraph *UnitGraph;
+};
+
+/// Runs the context's checks over \p File as clang-tidy's runClangTidy does,
+/// through KeepGoingActionFactory.
+std::vector<ClangTidyError>
+runChecks(ClangTidyContext &Context,
+          const clang::tooling::CompilationDatabase &Database,
+          llvm::StringRef File,
+          llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FileSystem,
+          ProjectGraph *UnitGraph) {
+  clang::tooling::ClangTool Tool(
+      Database, {File.str()}, std::make_shared<clang::PCHContainerOperations>(),
+      FileSystem);
+  Tool.appendArgumentsAdjuster(extraArguments(Context));
+  Tool.appendArgumentsAdjuster(clang::tooling::getStripPluginsAdjuster());
+  // clang-tidy's "Error while processing FILE" is the report's error.
+  Tool.setPrintErrorMessage(false);
+  ClangTidyDiagnosticConsumer Consumer(Context);
+  std::unique_ptr<clang::DiagnosticsEngine> CheckDiagnostics =
+      attachCheckDiagnostics(Context, &Consumer);
+  Tool.setDiagnosticConsumer(&Consumer);
+  KeepGoingActionFactory Factory(Context, std::move(FileSystem), UnitGraph);
+  Tool.run(&Factory);
+  return Consumer.take();
 }
 
 bool hasEnabledCheck(const ClangTidyContext &Context, llvm::StringRef File) {
@@ -208,9 +322,14 @@ public:
     }
     if (CompileErrors.empty())
       return;
-    // The AST of a unit that does not compile is incomplete; its findings
-    // could be false alarms, so only the error is reported.
-    R.Findings.clear();
+    // The AST of a unit that does not compile is incomplete: its findings
+    // are reported, as clang-tidy and clangd report them, but marked, since
+    // they could be false alarms, and without their fix-its, since a rewrite
+    // of code that did not parse whole is not certainly safe.
+    for (Finding &F : R.Findings) {
+      F.FromFileWithErrors = true;
+      F.FixIts.clear();
+    }
     std::string Message = "does not compile: " + CompileErrors.front();
     if (CompileErrors.size() > 1)
       Message +=
@@ -306,17 +425,12 @@ Report analyzeTranslationUnit(const TranslationUnit &Unit,
                                    "file by --checks and its .clang-tidy"});
     return R;
   }
-  SingleCommandDatabase Database(adjustCommand(Unit.Command, ProjectRun));
+  SingleCommandDatabase Database(withResourceDir(Unit.Command));
   auto FileSystem = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
       llvm::vfs::getRealFileSystem());
   std::vector<ClangTidyError> Errors =
-      runClangTidy(Context, Database, {Unit.File}, FileSystem,
-                   /*ApplyAnyFix=*/false, /*EnableCheckProfile=*/false,
-                   /*StoreCheckProfile=*/"", /*Quiet=*/true);
+      runChecks(Context, Database, Unit.File, FileSystem, UnitGraph);
   R.append(convertClangTidyErrors(Errors, Unit));
-  if (UnitGraph)
-    if (std::optional<ProjectGraph> Graph = takeUnitGraph())
-      *UnitGraph = std::move(*Graph);
   return R;
 }
 

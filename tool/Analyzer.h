@@ -42,17 +42,21 @@ struct AnalysisOptions {
 std::string validateAnalysisOptions(const AnalysisOptions &Options);
 
 /// Runs the enabled checks over \p Unit. Findings have no fingerprints yet;
-/// errors name what kept the unit from being analyzed. With \p UnitGraph,
-/// the run is part of a project run: findings whose hot path only the
-/// project can decide come back as candidates (ProjectHotPath.h), and the
-/// unit's graph is stored there.
+/// errors name what kept the unit from being analyzed, or from being
+/// analyzed whole (a unit that does not compile is analyzed as far as it
+/// parses, a missing `#include` being an ordinary error rather than a fatal
+/// one). With \p UnitGraph, the run is part of a project run: findings whose
+/// hot path only the project can decide come back as candidates
+/// (ProjectHotPath.h), and the unit's graph is stored there.
 Report analyzeTranslationUnit(const TranslationUnit &Unit,
                               const AnalysisOptions &Options,
                               ProjectGraph *UnitGraph = nullptr);
 
 /// Turns what clang-tidy reported for \p Unit into findings (trainlint's
 /// checks only, each with its warning's own fix-it and never a note's) and
-/// errors (the unit does not compile, the configuration is invalid).
+/// errors (the unit does not compile, the configuration is invalid). The
+/// findings of a unit that does not compile are marked FromFileWithErrors
+/// and lose their fix-its.
 Report
 convertClangTidyErrors(llvm::ArrayRef<clang::tidy::ClangTidyError> Errors,
                        const TranslationUnit &Unit);

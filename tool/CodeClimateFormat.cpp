@@ -3,8 +3,9 @@
 //
 // An array of Code Climate issues, the subset GitLab reads: description,
 // check_name, fingerprint, severity and location (path relative to the
-// repository root, begin line). Tool errors are not part of the format; they
-// go to standard error.
+// repository root, begin line). A finding from a file that does not compile
+// says so in its description and body. Tool errors are not part of the format;
+// they go to standard error.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,10 +29,20 @@ llvm::StringRef codeClimateSeverity(Severity Sev) {
   return "major";
 }
 
+/// The message, with the caveat of a finding from a file that does not
+/// compile.
+std::string description(const Finding &F) {
+  if (!F.FromFileWithErrors)
+    return F.Message;
+  return F.Message + " (" + FromFileWithErrorsNote.str() + ")";
+}
+
 std::string body(const Finding &F) {
   std::string Text = F.Message;
   for (const Note &N : F.Notes)
     Text += "\n\n" + N.Message + " (line " + std::to_string(N.Where.Line) + ")";
+  if (F.FromFileWithErrors)
+    Text += "\n\nNote: " + FromFileWithErrorsNote.str() + ".";
   return Text;
 }
 
@@ -45,7 +56,7 @@ void emitCodeClimate(const Report &R, llvm::raw_ostream &OS,
       J.object([&] {
         J.attribute("type", "issue");
         J.attribute("check_name", F.Check);
-        J.attribute("description", F.Message);
+        J.attribute("description", description(F));
         J.attributeObject("content", [&] { J.attribute("body", body(F)); });
         J.attributeArray("categories", [&] { J.value("Performance"); });
         J.attribute("severity", codeClimateSeverity(F.Sev));

@@ -32,7 +32,8 @@ std::optional<Severity> parseSeverity(llvm::StringRef Text) {
 bool operator==(const Finding &A, const Finding &B) {
   return A.Check == B.Check && A.Level == B.Level && A.Sev == B.Sev &&
          A.Message == B.Message && A.Where == B.Where && A.Notes == B.Notes &&
-         A.FixIts == B.FixIts && A.Fingerprint == B.Fingerprint;
+         A.FixIts == B.FixIts && A.Fingerprint == B.Fingerprint &&
+         A.FromFileWithErrors == B.FromFileWithErrors;
 }
 
 bool operator<(const Finding &A, const Finding &B) {
@@ -61,13 +62,17 @@ bool notesBefore(const std::vector<Note> &A, const std::vector<Note> &B) {
 void Report::normalize() {
   // Findings equal in their sort key but different otherwise (a header's
   // finding with the notes of each translation unit that reaches it) keep
-  // the one with the first notes, so that the choice does not depend on the
-  // order units finish in or shards are merged in.
+  // one chosen by their content alone, so that the choice does not depend on
+  // the order units finish in or shards are merged in: the one from a unit
+  // that compiles (its analysis is complete and it keeps its fix-it), then
+  // the one with the first notes.
   llvm::sort(Findings, [](const Finding &A, const Finding &B) {
     if (A < B)
       return true;
     if (B < A)
       return false;
+    if (A.FromFileWithErrors != B.FromFileWithErrors)
+      return B.FromFileWithErrors;
     return notesBefore(A.Notes, B.Notes);
   });
   Findings.erase(std::unique(Findings.begin(), Findings.end(),

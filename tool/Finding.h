@@ -81,7 +81,16 @@ struct Finding {
   std::vector<FixIt> FixIts;
   /// Stable under edits elsewhere in the file; see Fingerprint.h.
   std::string Fingerprint;
+  /// Reported from a translation unit that does not compile. Its AST is
+  /// incomplete, so the finding may be a false alarm (and others may be
+  /// missing); it never has fix-its. Not part of the fingerprint.
+  bool FromFileWithErrors = false;
 };
+
+/// What every format says of a finding marked FromFileWithErrors.
+inline constexpr llvm::StringLiteral FromFileWithErrorsNote =
+    "reported from a file that does not compile; the analysis may be "
+    "incomplete";
 
 bool operator==(const Finding &A, const Finding &B);
 /// The report order: by file, line, column, then check and message.

@@ -200,7 +200,9 @@ private:
 FixSet collectFixes(llvm::ArrayRef<Finding> Findings) {
   FixSet Fixes;
   for (const Finding &F : Findings) {
-    if (F.FixIts.empty())
+    // The analysis drops the fix-its of a file that does not compile; a
+    // report written by hand or by another tool may still have them.
+    if (F.FixIts.empty() || F.FromFileWithErrors)
       continue;
     std::vector<Replacement> Edits;
     Edits.reserve(F.FixIts.size());

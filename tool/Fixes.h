@@ -14,7 +14,7 @@ namespace trainlint {
 /// The fix-its of a set of findings, grouped by file. A finding's fix-it is
 /// taken whole or not at all: one that overlaps a fix-it already taken is
 /// left out (and named in Conflicts), since applying both could break the
-/// code.
+/// code. A finding from a file that does not compile gives none.
 struct FixSet {
   std::map<std::string, clang::tooling::Replacements> ByFile;
   std::vector<const Finding *> Conflicts;

@@ -3,8 +3,9 @@
 //
 //   ::warning file=src/train.cpp,line=51,col=19,title=torch-sync-item::...
 //
-// One annotation per finding (its notes appended to the message) and one
-// `::error` per tool error. Paths are relative to the project root, which is
+// One annotation per finding (its notes appended to the message, and a note
+// when it comes from a file that does not compile) and one `::error` per
+// tool error. Paths are relative to the project root, which is
 // the repository checkout in a workflow.
 //
 //===----------------------------------------------------------------------===//
@@ -67,6 +68,8 @@ void emitGitHub(const Report &R, llvm::raw_ostream &OS,
     for (const Note &N : F.Notes)
       Message += "\nnote: " + relativeToRoot(N.Where.File, Ctx.ProjectRoot) +
                  ":" + std::to_string(N.Where.Line) + ": " + N.Message;
+    if (F.FromFileWithErrors)
+      Message += "\nnote: " + FromFileWithErrorsNote.str();
     OS << "::" << command(F.Sev) << " file="
        << escapeProperty(relativeToRoot(F.Where.File, Ctx.ProjectRoot))
        << ",line=" << F.Where.Line << ",col=" << F.Where.Column

@@ -50,6 +50,10 @@ void writeFinding(json::OStream &J, const Finding &F) {
         });
     });
     J.attribute("fingerprint", F.Fingerprint);
+    // Written only when true, so that reports of units that compile read as
+    // they did before the field existed.
+    if (F.FromFileWithErrors)
+      J.attribute("fromFileWithErrors", true);
   });
 }
 
@@ -159,6 +163,12 @@ private:
     F.Sev = *ParsedSeverity;
     if (auto Fingerprint = O->getString("fingerprint"))
       F.Fingerprint = Fingerprint->str();
+    if (const json::Value *Mark = O->get("fromFileWithErrors")) {
+      auto Flag = Mark->getAsBoolean();
+      if (!Flag)
+        return fail(P.field("fromFileWithErrors"), "expected true or false");
+      F.FromFileWithErrors = *Flag;
+    }
     return readArray(*O, "notes", F.Notes, P, &JsonReader::readNote) &&
            readArray(*O, "fixits", F.FixIts, P, &JsonReader::readFixIt);
   }

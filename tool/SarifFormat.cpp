@@ -3,9 +3,10 @@
 //
 // One run with a rule per check (its summary, level and documentation page),
 // one result per finding with its notes as related locations, its fix-it as
-// a fix and its fingerprint under `partialFingerprints`. Paths under the
-// project root are relative to `%SRCROOT%`. Tool errors are execution
-// notifications of the invocation. The reader reads this shape back.
+// a fix and its fingerprint under `partialFingerprints`; one from a file
+// that does not compile has the property `trainlint-from-file-with-errors`.
+// Paths under the project root are relative to `%SRCROOT%`. Tool errors are
+// execution notifications of the invocation. The reader reads this shape back.
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,6 +36,8 @@ constexpr llvm::StringLiteral SchemaUri =
     "https://json.schemastore.org/sarif-2.1.0.json";
 constexpr llvm::StringLiteral RootBaseId = "%SRCROOT%";
 constexpr llvm::StringLiteral LevelProperty = "trainlint-level";
+constexpr llvm::StringLiteral FromFileWithErrorsProperty =
+    "trainlint-from-file-with-errors";
 
 llvm::StringRef sarifLevel(Severity Sev) {
   switch (Sev) {
@@ -267,6 +270,8 @@ private:
                         [&] { J.attribute(FingerprintKey, F.Fingerprint); });
       J.attributeObject("properties", [&] {
         J.attribute(LevelProperty, levelName(F.Level));
+        if (F.FromFileWithErrors)
+          J.attribute(FromFileWithErrorsProperty, true);
       });
     });
   }
@@ -439,10 +444,13 @@ private:
     F.Check = RuleId->str();
     if (const CheckInfo *Info = findCheck(F.Check))
       F.Level = Info->Level;
-    if (const json::Object *Properties = Result.getObject("properties"))
+    if (const json::Object *Properties = Result.getObject("properties")) {
       if (auto Level = Properties->getString(LevelProperty))
         if (auto Parsed = parseLevel(*Level))
           F.Level = *Parsed;
+      F.FromFileWithErrors =
+          Properties->getBoolean(FromFileWithErrorsProperty).value_or(false);
+    }
     F.Sev = parseSeverity(Result.getString("level").value_or("warning"))
                 .value_or(Severity::Warning);
     F.Message = text(&Result, "message");

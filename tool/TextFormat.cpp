@@ -7,6 +7,11 @@
 //   train.cpp:41:3: note: training loop starts here
 //   ...
 //
+// A finding from a file that does not compile ends with a note at its own
+// place, without the snippet again:
+//
+//   train.cpp:51:19: note: reported from a file that does not compile; ...
+//
 //===----------------------------------------------------------------------===//
 
 #include "Formats.h"
@@ -60,6 +65,8 @@ public:
       header(N.Where, Severity::Note, N.Message, "");
       snippet(N.Where);
     }
+    if (F.FromFileWithErrors)
+      header(F.Where, Severity::Note, FromFileWithErrorsNote, "");
   }
 
 private:

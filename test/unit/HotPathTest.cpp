@@ -655,7 +655,7 @@ void f(float *grads, int epochs, int batches) {
   auto Batch = P.classify("probe");
   ASSERT_TRUE(Batch);
   EXPECT_EQ(Batch->Kind, LoopKind::CudaStep);
-  EXPECT_EQ(P.lineOf(Batch->Loop), 9u) << "the batch loop is the step loop";
+  EXPECT_EQ(P.lineOf(Batch->Loop), 11u) << "the batch loop is the step loop";
   EXPECT_FALSE(P.classify("cudaDeviceSynchronize"))
       << "once per epoch, after the batch loop";
 }
@@ -677,6 +677,7 @@ void f(torch::Tensor x, torch::optim::SGD &opt) {
   for (int i = 0; i < 10; ++i)
     train_step(x);
 })cpp");
+  P.model(); // built with the options of a project run
   setHotPathOptions(HotPathOptions());
   auto Local = P.classify("probe2");
   ASSERT_TRUE(Local);

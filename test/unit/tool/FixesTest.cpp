@@ -118,4 +118,16 @@ TEST(CollectFixesTest, TheSameEditTwiceIsTakenOnce) {
   EXPECT_EQ(Fixes.ByFile["h.h"].size(), 1u);
 }
 
+TEST(CollectFixesTest, AFileWithErrorsGivesNoFixIt) {
+  // The analysis drops these fix-its already; a report that still has one
+  // (written by another tool) is not trusted either.
+  std::vector<Finding> Findings = {withFix("a.cpp", 0, 1, "x"),
+                                   withFix("b.cpp", 0, 1, "y")};
+  Findings[1].FromFileWithErrors = true;
+  FixSet Fixes = collectFixes(Findings);
+  EXPECT_EQ(Fixes.Taken, 1u);
+  EXPECT_TRUE(Fixes.Conflicts.empty());
+  EXPECT_EQ(Fixes.ByFile.count("b.cpp"), 0u);
+}
+
 } // namespace

@@ -1,6 +1,7 @@
 // The smaller pieces of the tool: fingerprints, the git diff parser, shards,
-// the language of a compile command, columns, the argument parser, and the
-// JSON and SARIF formats read back.
+// the language of a compile command, columns, the argument parser, the JSON
+// and SARIF formats read back, and the mark of a finding from a file that
+// does not compile in every format.
 
 #include "Analyzer.h"
 #include "Arguments.h"
@@ -10,6 +11,7 @@
 #include "TranslationUnits.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 #include "gtest/gtest.h"
@@ -206,6 +208,12 @@ Report sampleReport(const std::string &File) {
   F.FixIts.push_back(Fix);
   F.Fingerprint = "00112233445566778899aabbccddeeff";
   R.Findings.push_back(F);
+  Finding Marked = findingAt(File, 1);
+  Marked.Where.Column = 1;
+  Marked.Message = "the warning";
+  Marked.FromFileWithErrors = true;
+  Marked.Fingerprint = "ffeeddccbbaa99887766554433221100";
+  R.Findings.push_back(Marked);
   R.Errors.push_back({File, "does not compile: reasons"});
   return R;
 }
@@ -245,6 +253,110 @@ TEST(FormatsTest, SarifReadsBackWhatItWrites) {
   expectSameReport(R, *Read);
 }
 
+TEST(FormatsTest, JsonWritesTheMarkOnlyWhereItIsTrue) {
+  Report R = sampleReport("/src/a.cpp");
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  emitJson(R, OS, EmitContext());
+  size_t First = Text.find("\"fromFileWithErrors\": true");
+  ASSERT_NE(First, std::string::npos);
+  EXPECT_EQ(Text.find("\"fromFileWithErrors\"", First + 1), std::string::npos);
+  // The marked finding is the second.
+  EXPECT_GT(First, Text.find("ffeeddcc"));
+}
+
+TEST(FormatsTest, JsonReaderWantsABooleanMark) {
+  auto Read = readJsonReport(
+      R"({"version": 1, "findings": [{"check": "torch-sync-item",
+          "level": "1", "severity": "warning", "message": "m", "file": "a",
+          "line": 1, "column": 1, "fromFileWithErrors": "yes"}]})",
+      "r.json");
+  ASSERT_FALSE(bool(Read));
+  EXPECT_EQ(
+      llvm::toString(Read.takeError()),
+      "r.json: expected true or false at $.findings[0].fromFileWithErrors");
+}
+
+TEST(FormatsTest, SarifMarksTheResultInItsPropertyBag) {
+  Report R = sampleReport("/src/a.cpp");
+  EmitContext Ctx;
+  Ctx.ProjectRoot = "/src";
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  emitSarif(R, OS, Ctx);
+  auto Log = llvm::json::parse(Text);
+  ASSERT_TRUE(bool(Log)) << llvm::toString(Log.takeError());
+  const llvm::json::Array *Results =
+      (*Log->getAsObject()->getArray("runs"))[0].getAsObject()->getArray(
+          "results");
+  ASSERT_EQ(Results->size(), 2u);
+  auto Mark = [&](size_t I) {
+    return (*Results)[I]
+        .getAsObject()
+        ->getObject("properties")
+        ->getBoolean("trainlint-from-file-with-errors");
+  };
+  EXPECT_FALSE(Mark(0).has_value());
+  EXPECT_EQ(Mark(1), std::optional<bool>(true));
+}
+
+TEST(FormatsTest, TextGitHubAndCodeClimateSayTheFileDoesNotCompile) {
+  Report R = sampleReport("/src/a.cpp");
+  R.Findings.erase(R.Findings.begin());
+  EmitContext Ctx;
+  Ctx.ProjectRoot = "/src";
+  std::string Text, GitHub, CodeClimate;
+  llvm::raw_string_ostream TextOS(Text), GitHubOS(GitHub),
+      CodeClimateOS(CodeClimate);
+  emitText(R, TextOS, Ctx);
+  emitGitHub(R, GitHubOS, Ctx);
+  emitCodeClimate(R, CodeClimateOS, Ctx);
+  EXPECT_EQ(Text, "/src/a.cpp:1:1: warning: the warning [torch-sync-item]\n"
+                  "/src/a.cpp:1:1: note: reported from a file that does not "
+                  "compile; the analysis may be incomplete\n");
+  EXPECT_EQ(GitHub.substr(0, GitHub.find('\n')),
+            "::warning file=a.cpp,line=1,col=1,title=torch-sync-item::the "
+            "warning%0Anote: reported from a file that does not compile; the "
+            "analysis may be incomplete");
+  EXPECT_NE(CodeClimate.find("\"description\": \"the warning (reported from "
+                             "a file that does not compile; the analysis may "
+                             "be incomplete)\""),
+            std::string::npos);
+  EXPECT_NE(CodeClimate.find("\\n\\nNote: reported from a file that does "
+                             "not compile; the analysis may be incomplete.\""),
+            std::string::npos);
+}
+
+TEST(ReportTest, AFindingFromAUnitThatCompilesWinsOverItsMarkedTwin) {
+  // A header's finding seen from a unit with errors and from one without,
+  // gathered in either order.
+  Finding Clean = findingAt("/src/h.h", 3);
+  Clean.FixIts.push_back({{"/src/h.h", 3, 5}, 20, 1, "x"});
+  Finding Marked = findingAt("/src/h.h", 3);
+  Marked.FromFileWithErrors = true;
+  for (bool MarkedFirst : {true, false}) {
+    Report R;
+    R.Findings = MarkedFirst ? std::vector<Finding>{Marked, Clean}
+                             : std::vector<Finding>{Clean, Marked};
+    R.normalize();
+    ASSERT_EQ(R.Findings.size(), 1u);
+    EXPECT_FALSE(R.Findings[0].FromFileWithErrors);
+    EXPECT_EQ(R.Findings[0].FixIts.size(), 1u);
+  }
+}
+
+TEST(FingerprintTest, TheMarkIsNotPartOfIt) {
+  TempFile Source("a\nx = t.item();\n");
+  SourceCache Sources;
+  std::string Root = llvm::sys::path::parent_path(Source.path()).str();
+  std::vector<Finding> Findings = {findingAt(Source.path(), 2)};
+  assignFingerprints(Findings, Root, Sources);
+  std::vector<Finding> Marked = {findingAt(Source.path(), 2)};
+  Marked[0].FromFileWithErrors = true;
+  assignFingerprints(Marked, Root, Sources);
+  EXPECT_EQ(Marked[0].Fingerprint, Findings[0].Fingerprint);
+}
+
 TEST(FormatsTest, JsonReaderNamesWhatIsWrong) {
   auto Read = readJsonReport(
       R"({"version": 1, "findings": [{"check": 3}], "errors": []})", "r.json");
@@ -280,6 +392,7 @@ TEST(AnalyzerTest, TakesTheWarningsFixItAndNeverANotes) {
   Report R = convertClangTidyErrors({E, Other}, Unit);
   ASSERT_EQ(R.Findings.size(), 1u);
   const Finding &F = R.Findings[0];
+  EXPECT_FALSE(F.FromFileWithErrors);
   EXPECT_EQ(F.Where.Line, 2u);
   EXPECT_EQ(F.Where.Column, 1u);
   ASSERT_EQ(F.Notes.size(), 1u);
@@ -291,20 +404,28 @@ TEST(AnalyzerTest, TakesTheWarningsFixItAndNeverANotes) {
   EXPECT_EQ(F.FixIts[0].Where.Column, 5u);
 }
 
-TEST(AnalyzerTest, AUnitThatDoesNotCompileReportsTheErrorOnly) {
-  TempFile Source("int x = ;\n");
+TEST(AnalyzerTest, AUnitThatDoesNotCompileKeepsItsFindingsMarked) {
+  TempFile Source("int x = ;\nint y = 2;\n");
   TranslationUnit Unit;
   Unit.File = Source.path();
   clang::tidy::ClangTidyError Warning(
       "torch-sync-item", clang::tidy::ClangTidyError::Warning, "", false);
   Warning.Message.FilePath = Source.path();
+  Warning.Message.FileOffset = 10;
+  llvm::cantFail(Warning.Message.Fix[Source.path()].add(
+      clang::tooling::Replacement(Source.path(), 14, 1, "3")));
   clang::tidy::ClangTidyError Error(
       "clang-diagnostic-error", clang::tidy::ClangTidyError::Error, "", false);
   Error.Message.Message = "expected expression";
   Error.Message.FilePath = Source.path();
   Error.Message.FileOffset = 8;
   Report R = convertClangTidyErrors({Warning, Error, Error}, Unit);
-  EXPECT_TRUE(R.Findings.empty());
+  // The finding stays, marked, and without the fix-it an incomplete AST
+  // cannot vouch for.
+  ASSERT_EQ(R.Findings.size(), 1u);
+  EXPECT_EQ(R.Findings[0].Where.Line, 2u);
+  EXPECT_TRUE(R.Findings[0].FromFileWithErrors);
+  EXPECT_TRUE(R.Findings[0].FixIts.empty());
   ASSERT_EQ(R.Errors.size(), 1u);
   EXPECT_EQ(R.Errors[0].Message, "does not compile: " + Source.path() +
                                      ":1:9: expected expression (and 1 more "

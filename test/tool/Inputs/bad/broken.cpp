@@ -1,4 +1,4 @@
-// Does not compile: the analysis reports it as an error, not as findings.
+// Does not compile: an error, and no finding ('item()' is after the loop).
 #include <torch/torch.h>
 
 double broken(torch::Tensor x) {
