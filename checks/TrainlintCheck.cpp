@@ -97,6 +97,12 @@ void TrainlintCheck::noteHotContext(const HotContext &Context) {
       << loopNoteText(Context.Kind);
 }
 
+void TrainlintCheck::noteProjectCondition(const HotPathModel &Model) {
+  if (std::optional<DeferredHotPath> Condition = Model.projectCondition())
+    diag(SourceLocation(), "%0", DiagnosticIDs::Note)
+        << encodeDeferredNote(*Condition);
+}
+
 bool TrainlintCheck::hotLoopTimesItself(HotContext &Context,
                                         ASTContext &Ctx) {
   if (Context.Deferred) {

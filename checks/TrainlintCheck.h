@@ -27,6 +27,11 @@ protected:
   /// gets the one note that tells `trainlint check` where the finding sits.
   void noteHotContext(const HotContext &Context);
 
+  /// For a finding decided without deferral: the note that leaves to
+  /// `trainlint check` what only the project knows (whether a unit that
+  /// names only the CPU is handed device tensors). Nothing otherwise.
+  void noteProjectCondition(const HotPathModel &Model);
+
   /// Whether the step loop of \p Context, or a function on the way to the
   /// finding, reads a clock, so that its synchronizations measure it. A
   /// deferred context answers no and leaves the question to the project run.

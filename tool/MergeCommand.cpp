@@ -153,16 +153,18 @@ int runMergeCommand(llvm::ArrayRef<const char *> Args) {
     }
     Summary.merge(*Shard);
   }
-  std::vector<Finding> AcrossFiles = resolveCandidates(Summary);
-  llvm::sort(AcrossFiles);
+  // Each unit that includes a header defers its findings: one of each.
+  Report AcrossFiles;
+  AcrossFiles.Findings = resolveCandidates(Summary);
+  AcrossFiles.normalize();
   // Fingerprints as the shards would have given them: relative to the root
   // their runs had, unless told otherwise.
-  assignFingerprints(AcrossFiles,
+  assignFingerprints(AcrossFiles.Findings,
                      O.ProjectRoot || Summary.ProjectRoot.empty()
                          ? llvm::StringRef(Root)
                          : llvm::StringRef(Summary.ProjectRoot),
                      Sources);
-  for (Finding &F : AcrossFiles)
+  for (Finding &F : AcrossFiles.Findings)
     Merged.Findings.push_back(std::move(F));
   Merged.normalize();
 

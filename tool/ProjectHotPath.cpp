@@ -134,12 +134,18 @@ std::vector<Finding> resolveCandidates(const ProjectSummary &Summary) {
     if (!Deferred)
       continue;
     const DeferredHotPath &D = Deferred->first;
+    // Its unit names no device but the CPU, and neither does the project.
+    if (D.NeedsAccelerator && G.Devices != DeviceEvidence::MaybeAccelerator)
+      continue;
+    if (D.Decided) {
+      Finding F = Candidate;
+      F.Notes.erase(F.Notes.begin() + Deferred->second);
+      Result.push_back(std::move(F));
+      continue;
+    }
     std::optional<HotReach> Reach = Analysis.resolve(D.Function, D.At);
     // No step loop of the project reaches it, or only every N steps.
     if (!Reach || Reach->Gated)
-      continue;
-    // Its unit names no device but the CPU, and neither does the project.
-    if (D.NeedsAccelerator && G.Devices != DeviceEvidence::MaybeAccelerator)
       continue;
     // A synchronization that makes a measurement true.
     if (D.NeedsUntimedLoop && timesItself(G, *Reach))

@@ -303,12 +303,8 @@ std::optional<DeviceEvidence> deviceEvidenceOf(const Stmt *S,
     const FunctionDecl *FD = Call->getDirectCallee();
     if (!FD || !isDeviceLike(Call->getType()))
       return std::nullopt;
-    // A tensor's own device or options: wherever the tensor came from.
-    if (isa<CXXMethodDecl>(FD) && FD->getDeclName().isIdentifier() &&
-        (FD->getName() == "device" || FD->getName() == "options"))
-      return isTensorType(cast<CXXMethodDecl>(FD)->getThisType()->getPointeeType())
-                 ? std::optional(DeviceEvidence::MaybeAccelerator)
-                 : std::nullopt;
+    // A tensor's own device() or options() name no device of their own:
+    // where the tensor came from is what the rest of the project says.
     // The user's own `pickDevice()` or `config.device()`, defined in another
     // file; where its body is here, the body says what it returns.
     // libtorch's own functions build devices from what they are given,
@@ -576,6 +572,13 @@ struct HotPathModel::Impl {
   const ProjectGraph &graph() const { return Project ? Combined : Own; }
   HotContext toContext(const HotReach &R) const;
   bool mayUseAccelerator() const;
+  /// A unit that names no device but the CPU runs on an accelerator only if
+  /// the rest of the project hands it device tensors: the project decides.
+  bool needsProjectAccelerator() const {
+    return Options.ProjectRun &&
+           Options.Accelerator == AcceleratorAssumption::Auto &&
+           Devices != DeviceEvidence::MaybeAccelerator;
+  }
   std::optional<HotContext> classify(const Stmt &S, Deferral D) const;
 };
 
@@ -900,10 +903,7 @@ std::optional<HotContext> HotPathModel::Impl::classify(const Stmt &S,
   // A step loop of the statement's own function decides here; anything that
   // goes through calls may change with the rest of the project.
   bool Decided = Reach && Reach->Chain.empty();
-  // A unit that names no device but the CPU runs on an accelerator only if
-  // the rest of the project hands it device tensors: the project decides.
-  bool NeedsAccelerator = Options.Accelerator == AcceleratorAssumption::Auto &&
-                          Devices != DeviceEvidence::MaybeAccelerator;
+  bool NeedsAccelerator = needsProjectAccelerator();
   if (Options.ProjectRun && D == Deferral::Allow &&
       (!Decided || NeedsAccelerator)) {
     HotContext Result;
@@ -949,6 +949,15 @@ std::optional<LoopKind> HotPathModel::loopKind(const Stmt &Loop) const {
 bool HotPathModel::mayUseAccelerator() const { return P->mayUseAccelerator(); }
 
 DeviceEvidence HotPathModel::deviceEvidence() const { return P->Devices; }
+
+std::optional<DeferredHotPath> HotPathModel::projectCondition() const {
+  if (!P->needsProjectAccelerator())
+    return std::nullopt;
+  DeferredHotPath D;
+  D.Decided = true;
+  D.NeedsAccelerator = true;
+  return D;
+}
 
 ProjectGraph HotPathModel::exportGraph() const {
   ProjectGraph G = P->Own;

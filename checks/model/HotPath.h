@@ -139,6 +139,11 @@ public:
   /// What this unit's own code says about devices.
   DeviceEvidence deviceEvidence() const;
 
+  /// In a project run, for a finding whose check decides its hot path in the
+  /// unit (Deferral::Forbid): the condition left to the project, when the
+  /// unit names no device but the CPU.
+  std::optional<DeferredHotPath> projectCondition() const;
+
   /// The unit's own functions, with whether each loop and function reads a
   /// clock, for a project summary.
   ProjectGraph exportGraph() const;

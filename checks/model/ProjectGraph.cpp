@@ -283,7 +283,8 @@ std::string encodeDeferredNote(const DeferredHotPath &D) {
   llvm::json::Object O{{"function", D.Function},
                        {"at", toJson(D.At)},
                        {"needs_accelerator", D.NeedsAccelerator},
-                       {"needs_untimed_loop", D.NeedsUntimedLoop}};
+                       {"needs_untimed_loop", D.NeedsUntimedLoop},
+                       {"decided", D.Decided}};
   std::string Text;
   llvm::raw_string_ostream OS(Text);
   OS << DeferredNotePrefix << llvm::json::Value(std::move(O));
@@ -309,6 +310,7 @@ std::optional<DeferredHotPath> decodeDeferredNote(llvm::StringRef Message) {
   D.Function = Function->str();
   D.NeedsAccelerator = O->getBoolean("needs_accelerator").value_or(false);
   D.NeedsUntimedLoop = O->getBoolean("needs_untimed_loop").value_or(false);
+  D.Decided = O->getBoolean("decided").value_or(false);
   return D;
 }
 

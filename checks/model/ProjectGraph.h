@@ -194,6 +194,9 @@ struct DeferredHotPath {
   /// The finding holds only if neither the loop nor a function on the way
   /// times itself (Timing.h).
   bool NeedsUntimedLoop = false;
+  /// The check has decided and worded the finding's hot path in its unit;
+  /// only NeedsAccelerator is left to the project.
+  bool Decided = false;
 };
 
 inline constexpr llvm::StringLiteral DeferredNotePrefix =

@@ -253,6 +253,7 @@ void SyncCreateThenMoveCheck::check(const MatchFinder::MatchResult &Result) {
         << WhyNot;
   if (IsHot)
     noteHotContext(*Hot);
+  noteProjectCondition(Model);
 }
 
 } // namespace trainlint::torch
