@@ -242,3 +242,40 @@ void suppressed(float *x, int n) {
     cudaDeviceSynchronize(); // NOLINT(cuda-sync-in-loop)
   }
 }
+
+// The step's kernels are launched by a function of another file (a layer's
+// forward in a .cu file): device memory from cudaMalloc and a stream go to
+// it on every iteration, so the loop is a CUDA step loop.
+void layer_forward(float *weights, float *activations, cudaStream_t stream);
+void stepsElsewhere(int steps, cudaStream_t stream) {
+  float *weights = nullptr;
+  float *activations = nullptr;
+  cudaMalloc((void **)&weights, 4096);
+  cudaMalloc((void **)&activations, 4096);
+  for (int i = 0; i < steps; ++i) {
+    layer_forward(weights, activations, stream);
+    cudaStreamSynchronize(stream);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'cudaStreamSynchronize' blocks the host until all work queued on the stream is done, on every iteration of the CUDA step loop
+    // CHECK-MESSAGES: :[[@LINE-2]]:5: note: while the host waits
+    // CHECK-MESSAGES: :[[@LINE-5]]:3: note: CUDA step loop starts here
+  }
+  // Silent: a setup loop that allocates and fills one buffer per layer
+  // launches nothing.
+  float *layers[4];
+  for (int i = 0; i < 4; ++i) {
+    cudaMalloc((void **)&layers[i], 4096);
+    cudaMemset(layers[i], 0, 4096);
+    cudaDeviceSynchronize();
+  }
+}
+
+// Silent: an epoch loop that zeroes the gradients with a kernel of its own,
+// around a batch loop that is the step loop, waits once per epoch.
+void epochs(float *grads, int n, int epochs, int batches) {
+  for (int epoch = 0; epoch < epochs; ++epoch) {
+    step<<<1, 256>>>(grads, n);
+    for (int b = 0; b < batches; ++b)
+      step<<<n / 256, 256>>>(grads, n);
+    cudaDeviceSynchronize();
+  }
+}
