@@ -40,18 +40,8 @@ json.dump([{"directory": work, "file": f, "arguments": ["clang++"] + flags + ["-
            for f in files], open(work + "/compile_commands.json", "w"))
 PY
 
-# The median wall time of running a command $runs times, in seconds.
-median_time() {
-  local times=()
-  for ((i = 0; i < runs; i++)); do
-    local start end
-    start=$(date +%s.%N)
-    "$@" >/dev/null 2>&1 || true
-    end=$(date +%s.%N)
-    times+=("$(echo "$end - $start" | bc -l)")
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
+# shellcheck source=median-time.sh
+source "$root/benchmarks/median-time.sh"
 
 plugin_run() {
   for f in "${files[@]}"; do

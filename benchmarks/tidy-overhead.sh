@@ -21,18 +21,8 @@ if [ ! -f "$plugin" ]; then
   exit 2
 fi
 
-# The median wall time of running a command $runs times, in seconds.
-median_time() {
-  local times=()
-  for ((i = 0; i < runs; i++)); do
-    local start end
-    start=$(date +%s.%N)
-    "$@" >/dev/null 2>&1 || true
-    end=$(date +%s.%N)
-    times+=("$(echo "$end - $start" | bc -l)")
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
+# shellcheck source=median-time.sh
+source "$root/benchmarks/median-time.sh"
 
 printf '%-36s %10s %10s %7s\n' "example" "parse (s)" "tidy (s)" "ratio"
 worst=0

@@ -142,14 +142,8 @@ std::vector<OptionSpec> checkOptionSpecs(CheckOptions &O) {
        "depend on it) to FILE, for 'merge --summary' and the plugin's "
        "trainlint.Summary",
        Store(O.ExportSummary)},
-      {{"--summary"},
-       "FILE",
-       "also use the call graph of a summary from an earlier project run; "
-       "repeatable",
-       [&O](llvm::StringRef V) {
-         O.Summaries.push_back(V.str());
-         return std::string();
-       }},
+      summaryOption(O.Summaries, "also use the call graph of a summary from "
+                                 "an earlier project run; repeatable"),
       {{"--shard"},
        "K/N",
        "analyze share K (1-based) of N of the translation units",
@@ -360,6 +354,14 @@ OptionSpec failLevelOption(std::optional<Severity> &FailLevel) {
               return "invalid --fail-level '" + V.str() +
                      "': expected note, warning, error or none";
             FailLevel = *Level;
+            return std::string();
+          }};
+}
+
+OptionSpec summaryOption(std::vector<std::string> &Summaries,
+                         llvm::StringRef Help) {
+  return {{"--summary"}, "FILE", Help, [&Summaries](llvm::StringRef V) {
+            Summaries.push_back(V.str());
             return std::string();
           }};
 }

@@ -28,6 +28,12 @@ int runListChecksCommand(llvm::ArrayRef<const char *> Args);
 /// error, or none (never fail).
 OptionSpec failLevelOption(std::optional<Severity> &FailLevel);
 
+/// The repeatable `--summary FILE` option of the commands that decide the
+/// project's hot path, described by \p Help (which must outlive it: a
+/// string literal).
+OptionSpec summaryOption(std::vector<std::string> &Summaries,
+                         llvm::StringRef Help);
+
 /// The exit status for \p R: 2 with errors, 1 with a finding at or above
 /// \p FailLevel (none: never), else 0.
 int exitStatusFor(const Report &R, std::optional<Severity> FailLevel);

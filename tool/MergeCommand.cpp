@@ -48,14 +48,10 @@ std::vector<OptionSpec> mergeOptionSpecs(MergeOptions &O) {
          O.Output = V.str();
          return std::string();
        }},
-      {{"--summary"},
-       "FILE",
-       "a shard's --export-summary; with every shard's, the findings whose "
-       "hot path crosses shards are decided on the whole project; repeatable",
-       [&O](llvm::StringRef V) {
-         O.Summaries.push_back(V.str());
-         return std::string();
-       }},
+      summaryOption(O.Summaries,
+                    "a shard's --export-summary; with every shard's, the "
+                    "findings whose hot path crosses shards are decided on "
+                    "the whole project; repeatable"),
       failLevelOption(O.FailLevel),
       {{"--project-root"},
        "DIR",

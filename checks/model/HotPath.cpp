@@ -766,7 +766,6 @@ GraphPosition HotPathModel::Impl::positionOf(const Stmt &S,
 }
 
 void HotPathModel::Impl::buildGraph() {
-  const SourceManager &SM = Ctx.getSourceManager();
   for (auto &[Canonical, F] : Functions) {
     F.Usr = usrOf(F.Def);
     if (F.Usr.empty())
@@ -822,7 +821,6 @@ void HotPathModel::Impl::buildGraph() {
     Own.Functions.try_emplace(F.Usr, std::move(G));
   }
   Own.Devices = Devices;
-  (void)SM;
 }
 
 void HotPathModel::Impl::build() {
