@@ -65,7 +65,8 @@ private:
   /// Whether the hot-path model puts \p Call under a step-counter condition:
   /// a clock read every N steps (a throughput log line) times no step.
   bool isGated(const CallExpr &Call) const {
-    std::optional<HotContext> Hot = Model.classify(Call);
+    // Decided in this unit: a deferred context knows no gate.
+    std::optional<HotContext> Hot = Model.classify(Call, Deferral::Forbid);
     return Hot && Hot->isGated();
   }
 
