@@ -101,11 +101,9 @@ void replaceAll(std::string &Text, llvm::StringRef From, llvm::StringRef To) {
 bool timesItself(const ProjectGraph &G, const HotReach &R) {
   if (G.Functions.at(R.LoopFunction).Loops[R.Loop].TimesItself)
     return true;
-  for (const auto &[Caller, Index] : R.Chain) {
-    auto Callee = G.Functions.find(G.Functions.at(Caller).Calls[Index].Callee);
-    if (Callee != G.Functions.end() && Callee->second.TimesItself)
+  for (const auto &[Caller, Index] : R.Chain)
+    if (G.timesItself(G.Functions.at(Caller).Calls[Index].Callee))
       return true;
-  }
   return false;
 }
 

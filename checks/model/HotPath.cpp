@@ -363,7 +363,8 @@ bool isCudaStream(QualType T) {
 /// behind its graph entry.
 struct ScannedFunction {
   const FunctionDecl *Def = nullptr;
-  std::string Usr;
+  /// Its key in the graph (functionKey()).
+  std::string Key;
   std::vector<const Stmt *> Loops;
   std::vector<int> LoopParents;
   llvm::SmallPtrSet<const Stmt *, 2> LoaderLoops;
@@ -538,7 +539,7 @@ struct HotPathModel::Impl {
   /// By canonical declaration; the map keeps each entry in place, so the
   /// loop index can point at it.
   std::map<const FunctionDecl *, ScannedFunction> Functions;
-  std::map<std::string, const ScannedFunction *> ByUsr;
+  std::map<std::string, const ScannedFunction *> ByKey;
   /// For each graph call of a function, the call.
   std::map<const ScannedFunction *, std::vector<const CallExpr *>> GraphCalls;
   ParentMap Parents;
@@ -767,9 +768,10 @@ GraphPosition HotPathModel::Impl::positionOf(const Stmt &S,
 
 void HotPathModel::Impl::buildGraph() {
   for (auto &[Canonical, F] : Functions) {
-    F.Usr = usrOf(F.Def);
-    if (F.Usr.empty())
+    std::string Usr = usrOf(F.Def);
+    if (Usr.empty())
       continue;
+    F.Key = functionKey(Usr, pointOf(F.Def->getLocation()));
     GraphFunction G;
     G.Name = diagnosticName(F.Def);
     G.Where = pointOf(F.Def->getLocation());
@@ -817,8 +819,8 @@ void HotPathModel::Impl::buildGraph() {
       G.Calls.push_back(std::move(C));
     }
     G.Signals = F.Signals;
-    ByUsr[F.Usr] = &F;
-    Own.Functions.try_emplace(F.Usr, std::move(G));
+    ByKey[F.Key] = &F;
+    Own.Functions.try_emplace(F.Key, std::move(G));
   }
   Own.Devices = Devices;
 }
@@ -846,7 +848,7 @@ HotContext HotPathModel::Impl::toContext(const HotReach &R) const {
   Result.Kind = R.Kind;
   Result.Gated = R.Gated;
   const ProjectGraph &G = graph();
-  if (auto It = ByUsr.find(R.LoopFunction); It != ByUsr.end()) {
+  if (auto It = ByKey.find(R.LoopFunction); It != ByKey.end()) {
     Result.Loop = It->second->Loops[R.Loop];
     Result.LoopLoc = Result.Loop->getBeginLoc();
   } else {
@@ -858,14 +860,12 @@ HotContext HotPathModel::Impl::toContext(const HotReach &R) const {
     const GraphCall &Call = G.Functions.at(Caller).Calls[Index];
     HotCall Step;
     Step.CalleeName = Call.CalleeName;
-    if (auto It = ByUsr.find(Caller); It != ByUsr.end()) {
+    if (auto It = ByKey.find(Caller); It != ByKey.end()) {
       Step.Call = GraphCalls.at(It->second)[Index];
       Step.Where = Step.Call->getBeginLoc();
     } else {
       Step.Where = locationOf(Call.Where);
-      if (auto Callee = G.Functions.find(Call.Callee);
-          Callee != G.Functions.end())
-        Step.CalleeTimesItself = Callee->second.TimesItself;
+      Step.CalleeTimesItself = G.timesItself(Call.Callee);
     }
     Result.CallChain.push_back(std::move(Step));
   }
@@ -894,10 +894,10 @@ bool HotPathModel::Impl::mayUseAccelerator() const {
 std::optional<HotContext> HotPathModel::Impl::classify(const Stmt &S,
                                                        Deferral D) const {
   const ScannedFunction *F = ownerOf(S);
-  if (!F || F->Usr.empty())
+  if (!F || F->Key.empty())
     return std::nullopt; // not in a function body the model scanned
   GraphPosition At = positionOf(S, *F);
-  std::optional<HotReach> Reach = Local->resolve(F->Usr, At);
+  std::optional<HotReach> Reach = Local->resolve(F->Key, At);
   // A step loop of the statement's own function decides here; anything that
   // goes through calls may change with the rest of the project.
   bool Decided = Reach && Reach->Chain.empty();
@@ -907,7 +907,7 @@ std::optional<HotContext> HotPathModel::Impl::classify(const Stmt &S,
     HotContext Result;
     Result.Kind = LoopKind::Undecided;
     DeferredHotPath Deferred;
-    Deferred.Function = F->Usr;
+    Deferred.Function = F->Key;
     Deferred.At = std::move(At);
     Deferred.NeedsAccelerator = NeedsAccelerator;
     Result.Deferred = std::move(Deferred);
@@ -916,7 +916,7 @@ std::optional<HotContext> HotPathModel::Impl::classify(const Stmt &S,
   // A check that cannot defer decides with this unit alone, in a project
   // run and with a summary alike, so that the two agree.
   if (Project && !Decided && D == Deferral::Allow)
-    Reach = Project->resolve(F->Usr, At);
+    Reach = Project->resolve(F->Key, At);
   if (!Reach)
     return std::nullopt;
   return toContext(*Reach);
@@ -936,9 +936,9 @@ std::optional<HotContext> HotPathModel::classify(const Stmt &S,
 
 std::optional<LoopKind> HotPathModel::loopKind(const Stmt &Loop) const {
   auto Entry = P->LoopIndex.find(&Loop);
-  if (Entry == P->LoopIndex.end() || Entry->second.first->Usr.empty())
+  if (Entry == P->LoopIndex.end() || Entry->second.first->Key.empty())
     return std::nullopt;
-  if (auto Step = P->analysis().stepLoopOf(Entry->second.first->Usr,
+  if (auto Step = P->analysis().stepLoopOf(Entry->second.first->Key,
                                            Entry->second.second))
     return Step->first;
   return std::nullopt;
@@ -959,8 +959,8 @@ std::optional<DeferredHotPath> HotPathModel::projectCondition() const {
 
 ProjectGraph HotPathModel::exportGraph() const {
   ProjectGraph G = P->Own;
-  for (auto &[Usr, Function] : G.Functions) {
-    const ScannedFunction &F = *P->ByUsr.at(Usr);
+  for (auto &[Key, Function] : G.Functions) {
+    const ScannedFunction &F = *P->ByKey.at(Key);
     Function.TimesItself = loopTimesItself(*F.Def->getBody(), P->Ctx);
     for (size_t L = 0; L < F.Loops.size(); ++L)
       Function.Loops[L].TimesItself = loopTimesItself(*F.Loops[L], P->Ctx);

@@ -38,10 +38,35 @@ DeviceEvidence strongest(DeviceEvidence A, DeviceEvidence B) {
   return static_cast<int>(A) > static_cast<int>(B) ? A : B;
 }
 
+std::string functionKey(llvm::StringRef Usr, const SourcePoint &Where) {
+  // USRs hold no spaces, so the definitions of one USR sort together, right
+  // after `USR `.
+  return (Usr + " " + Where.File + ":" + llvm::Twine(Where.Line) + ":" +
+          llvm::Twine(Where.Column))
+      .str();
+}
+
 void ProjectGraph::merge(const ProjectGraph &Other) {
-  for (const auto &[Usr, Function] : Other.Functions)
-    Functions.try_emplace(Usr, Function);
+  for (const auto &[Key, Function] : Other.Functions)
+    Functions.try_emplace(Key, Function);
   Devices = strongest(Devices, Other.Devices);
+}
+
+std::vector<std::string> ProjectGraph::keysOf(llvm::StringRef Usr) const {
+  std::string Prefix = (Usr + " ").str();
+  std::vector<std::string> Keys;
+  for (auto It = Functions.lower_bound(Prefix);
+       It != Functions.end() && llvm::StringRef(It->first).starts_with(Prefix);
+       ++It)
+    Keys.push_back(It->first);
+  return Keys;
+}
+
+bool ProjectGraph::timesItself(llvm::StringRef Usr) const {
+  for (const std::string &Key : keysOf(Usr))
+    if (Functions.at(Key).TimesItself)
+      return true;
+  return false;
 }
 
 // --- JSON -----------------------------------------------------------------
@@ -110,7 +135,7 @@ json::Value functionToJson(llvm::StringRef Usr, const GraphFunction &F) {
   json::Array Signals;
   for (const GraphSignal &S : F.Signals)
     Signals.push_back(json::Array{S.Bits, S.Loop});
-  return json::Object{{"usr", Usr},
+  return json::Object{{"key", Usr},
                       {"name", F.Name},
                       {"where", pointToJson(F.Where)},
                       {"timed", F.TimesItself},
@@ -135,7 +160,7 @@ bool readUnsignedArray(const json::Value *V, std::vector<T> &Out) {
 
 bool functionFromJson(const json::Object &O, std::string &Usr,
                       GraphFunction &F) {
-  auto U = O.getString("usr");
+  auto U = O.getString("key");
   auto Name = O.getString("name");
   const json::Array *Loops = O.getArray("loops");
   const json::Array *Calls = O.getArray("calls");
@@ -333,22 +358,35 @@ struct HotAnalysis::Impl {
   std::map<std::pair<std::string, int>, LoopKind> StepLoops;
   std::map<std::string, Reach> HotFunctions;
   std::map<std::pair<std::string, unsigned>, unsigned> DirectMemo, AllMemo;
+  std::map<std::string, std::vector<std::string>> Definitions;
 
   explicit Impl(const ProjectGraph &G) : G(G) {
     classifyLoops();
     propagate();
   }
 
-  const GraphFunction *function(llvm::StringRef Usr) const {
-    auto It = G.Functions.find(Usr.str());
+  const GraphFunction *function(llvm::StringRef Key) const {
+    auto It = G.Functions.find(Key.str());
     return It == G.Functions.end() ? nullptr : &It->second;
+  }
+
+  /// The definitions a call to \p Usr may reach.
+  const std::vector<std::string> &definitionsOf(const std::string &Usr) {
+    auto It = Definitions.find(Usr);
+    if (It == Definitions.end())
+      It = Definitions.emplace(Usr, G.keysOf(Usr)).first;
+    return It->second;
   }
 
   /// What a call does for the loop around it, through its callee.
   unsigned callSignals(const GraphCall &C, unsigned Depth, bool All) {
-    if (!function(C.Callee))
+    const std::vector<std::string> &Callees = definitionsOf(C.Callee);
+    if (Callees.empty())
       return C.PassesDeviceWork ? LaunchSignal : NoSignal;
-    return All ? allSignals(C.Callee, Depth) : directSignals(C.Callee, Depth);
+    unsigned Result = NoSignal;
+    for (const std::string &Callee : Callees)
+      Result |= All ? allSignals(Callee, Depth) : directSignals(Callee, Depth);
+    return Result;
   }
 
   /// What \p Usr does outside its loops, and what its calls there do.
@@ -482,9 +520,7 @@ struct HotAnalysis::Impl {
 
   void propagate() {
     std::deque<std::string> Work;
-    auto Offer = [&](const std::string &Callee, Reach R) {
-      if (!function(Callee))
-        return;
+    auto OfferOne = [&](const std::string &Callee, Reach R) {
       auto It = HotFunctions.find(Callee);
       if (It != HotFunctions.end()) {
         const Reach &Old = It->second;
@@ -497,6 +533,11 @@ struct HotAnalysis::Impl {
         HotFunctions.emplace(Callee, std::move(R));
       }
       Work.push_back(Callee);
+    };
+    // Every definition of the callee's USR may be the one called.
+    auto Offer = [&](const std::string &CalleeUsr, const Reach &R) {
+      for (const std::string &Callee : definitionsOf(CalleeUsr))
+        OfferOne(Callee, R);
     };
 
     // Calls made inside step loops.
@@ -513,7 +554,7 @@ struct HotAnalysis::Impl {
         for (const CounterArgument &A : C.Counters)
           if (A.LoopCounter)
             R.Counters.insert(A.Param);
-        Offer(C.Callee, std::move(R));
+        Offer(C.Callee, R);
       }
     // And from there, a few calls deeper.
     while (!Work.empty()) {
@@ -534,7 +575,7 @@ struct HotAnalysis::Impl {
           if (llvm::any_of(A.CallerParams,
                            [&](unsigned P) { return From.Counters.count(P); }))
             R.Counters.insert(A.Param);
-        Offer(C.Callee, std::move(R));
+        Offer(C.Callee, R);
       }
     }
   }

@@ -162,15 +162,28 @@ enum class DeviceEvidence {
 /// The stronger of two pieces of device evidence.
 DeviceEvidence strongest(DeviceEvidence A, DeviceEvidence B);
 
+/// How a graph names a definition: its USR and where it is. A function
+/// defined in a header is one function in every unit that includes it; two
+/// programs of one compile database may each define their own `main`, or
+/// their own `train_step`, under the same USR, and stay two.
+std::string functionKey(llvm::StringRef Usr, const SourcePoint &Where);
+
 /// The functions of one translation unit, or of a whole project.
 struct ProjectGraph {
-  /// By USR. A function defined in a header appears once.
+  /// By functionKey(). Calls name their callee by USR: every definition
+  /// of that USR may be the one called.
   std::map<std::string, GraphFunction> Functions;
   DeviceEvidence Devices = DeviceEvidence::None;
 
-  /// Adds \p Other's functions (the first definition of a USR wins: a
-  /// header's function is the same in every unit) and device evidence.
+  /// Adds \p Other's functions (a header's function, the same in every
+  /// unit, once) and device evidence.
   void merge(const ProjectGraph &Other);
+
+  /// The keys of the definitions of the function \p Usr.
+  std::vector<std::string> keysOf(llvm::StringRef Usr) const;
+
+  /// Whether some definition of \p Usr reads a clock.
+  bool timesItself(llvm::StringRef Usr) const;
 
   llvm::json::Value toJson() const;
   static llvm::Expected<ProjectGraph> fromJson(const llvm::json::Value &V);
@@ -185,7 +198,7 @@ bool fromJson(const llvm::json::Value &V, GraphPosition &P,
 /// project's graph. It travels from the check to the tool in a note whose
 /// message starts with DeferredNotePrefix.
 struct DeferredHotPath {
-  /// The USR of the function holding the statement.
+  /// The key (functionKey()) of the function holding the statement.
   std::string Function;
   GraphPosition At;
   /// The finding holds only if the unit's project may use an accelerator
@@ -209,11 +222,11 @@ std::optional<DeferredHotPath> decodeDeferredNote(llvm::StringRef Message);
 /// the way gates what it reaches.
 struct HotReach {
   LoopKind Kind = LoopKind::Training;
-  /// The step loop: its function's USR and its index there.
+  /// The step loop: its function's key and its index there.
   std::string LoopFunction;
   int Loop = -1;
   /// The calls from the loop to the function holding the statement, the
-  /// first inside the loop: each the caller's USR and the call's index.
+  /// first inside the loop: each the caller's key and the call's index.
   std::vector<std::pair<std::string, unsigned>> Chain;
   bool Gated = false;
 };

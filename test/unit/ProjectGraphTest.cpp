@@ -17,6 +17,11 @@ GraphPosition inLoop(int Loop, std::vector<bool> Gated = {false}) {
   return P;
 }
 
+/// The key of the test function \p Usr, defined in \p Usr.cpp.
+std::string key(const std::string &Usr) {
+  return functionKey(Usr, at(Usr + ".cpp", 1));
+}
+
 GraphCall call(const std::string &Callee, GraphPosition At, unsigned Line) {
   GraphCall C;
   C.Callee = Callee;
@@ -34,7 +39,7 @@ ProjectGraph mainUnit() {
   Main.Where = at("main.cpp", 1);
   Main.Loops.push_back({-1, at("main.cpp", 3), false, false});
   Main.Calls.push_back(call("step", inLoop(0), 4));
-  G.Functions["main"] = Main;
+  G.Functions[key("main")] = Main;
   G.Devices = DeviceEvidence::MaybeAccelerator;
   return G;
 }
@@ -47,13 +52,13 @@ ProjectGraph stepUnit(unsigned Depth = 1) {
   Step.Where = at("step.cpp", 1);
   Step.Signals.push_back({BackwardSignal, -1});
   Step.Calls.push_back(call("log1", GraphPosition(), 5));
-  G.Functions["step"] = Step;
+  G.Functions[key("step")] = Step;
   for (unsigned I = 1; I <= Depth; ++I) {
     GraphFunction Log;
     Log.Name = "log" + std::to_string(I);
     if (I < Depth)
       Log.Calls.push_back(call("log" + std::to_string(I + 1), GraphPosition(), 2));
-    G.Functions["log" + std::to_string(I)] = Log;
+    G.Functions[key("log" + std::to_string(I))] = Log;
   }
   return G;
 }
@@ -61,11 +66,11 @@ ProjectGraph stepUnit(unsigned Depth = 1) {
 TEST(ProjectGraphTest, OneUnitAloneDecidesNothingAcrossFiles) {
   ProjectGraph Main = mainUnit();
   HotAnalysis A(Main);
-  EXPECT_FALSE(A.stepLoopOf("main", 0))
+  EXPECT_FALSE(A.stepLoopOf(key("main"), 0))
       << "main.cpp cannot see that the step trains";
   ProjectGraph Step = stepUnit();
   HotAnalysis B(Step);
-  EXPECT_FALSE(B.resolve("step", GraphPosition()))
+  EXPECT_FALSE(B.resolve(key("step"), GraphPosition()))
       << "step.cpp has no loop that calls the step";
 }
 
@@ -73,16 +78,16 @@ TEST(ProjectGraphTest, TheJoinedGraphSeesTheLoopAndTheStep) {
   ProjectGraph G = mainUnit();
   G.merge(stepUnit());
   HotAnalysis A(G);
-  auto Loop = A.stepLoopOf("main", 0);
+  auto Loop = A.stepLoopOf(key("main"), 0);
   ASSERT_TRUE(Loop);
   EXPECT_EQ(Loop->first, LoopKind::Training);
-  auto Reach = A.resolve("log1", GraphPosition());
+  auto Reach = A.resolve(key("log1"), GraphPosition());
   ASSERT_TRUE(Reach);
   EXPECT_EQ(Reach->Kind, LoopKind::Training);
-  EXPECT_EQ(Reach->LoopFunction, "main");
+  EXPECT_EQ(Reach->LoopFunction, key("main"));
   ASSERT_EQ(Reach->Chain.size(), 2u);
-  EXPECT_EQ(Reach->Chain[0].first, "main");
-  EXPECT_EQ(Reach->Chain[1].first, "step");
+  EXPECT_EQ(Reach->Chain[0].first, key("main"));
+  EXPECT_EQ(Reach->Chain[1].first, key("step"));
   EXPECT_FALSE(Reach->Gated);
 }
 
@@ -90,16 +95,16 @@ TEST(ProjectGraphTest, CallsAreFollowedThreeDeep) {
   ProjectGraph G = mainUnit();
   G.merge(stepUnit(/*Depth=*/3));
   HotAnalysis A(G);
-  EXPECT_TRUE(A.resolve("log2", GraphPosition())) << "three calls from the loop";
-  EXPECT_FALSE(A.resolve("log3", GraphPosition())) << "four calls from the loop";
+  EXPECT_TRUE(A.resolve(key("log2"), GraphPosition())) << "three calls from the loop";
+  EXPECT_FALSE(A.resolve(key("log3"), GraphPosition())) << "four calls from the loop";
 }
 
 TEST(ProjectGraphTest, AGatedCallGatesWhatItReaches) {
   ProjectGraph G = mainUnit();
-  G.Functions["main"].Calls[0].At = inLoop(0, {true});
+  G.Functions[key("main")].Calls[0].At = inLoop(0, {true});
   G.merge(stepUnit());
   HotAnalysis A(G);
-  auto Reach = A.resolve("step", GraphPosition());
+  auto Reach = A.resolve(key("step"), GraphPosition());
   ASSERT_TRUE(Reach);
   EXPECT_TRUE(Reach->Gated);
 }
@@ -109,64 +114,78 @@ TEST(ProjectGraphTest, ACounterPassedOnGatesConditionsOnTheParameter) {
   CounterArgument Counter;
   Counter.Param = 1;
   Counter.LoopCounter = true;
-  G.Functions["main"].Calls[0].Counters.push_back(Counter);
+  G.Functions[key("main")].Calls[0].Counters.push_back(Counter);
   G.merge(stepUnit());
   HotAnalysis A(G);
   GraphPosition UnderParam;
   UnderParam.GateParams = {1};
-  auto Gated = A.resolve("step", UnderParam);
+  auto Gated = A.resolve(key("step"), UnderParam);
   ASSERT_TRUE(Gated);
   EXPECT_TRUE(Gated->Gated) << "`if (step % 100 == 0)` on the counter";
   GraphPosition UnderOther;
   UnderOther.GateParams = {0};
-  auto Hot = A.resolve("step", UnderOther);
+  auto Hot = A.resolve(key("step"), UnderOther);
   ASSERT_TRUE(Hot);
   EXPECT_FALSE(Hot->Gated) << "a condition on another parameter";
 }
 
 TEST(ProjectGraphTest, DeviceWorkForAFunctionOutsideTheProjectLaunches) {
   ProjectGraph G = mainUnit();
-  G.Functions["main"].Calls[0].PassesDeviceWork = true;
+  G.Functions[key("main")].Calls[0].PassesDeviceWork = true;
   HotAnalysis Unknown(G);
-  auto Loop = Unknown.stepLoopOf("main", 0);
+  auto Loop = Unknown.stepLoopOf(key("main"), 0);
   ASSERT_TRUE(Loop);
   EXPECT_EQ(Loop->first, LoopKind::CudaStep);
   // Where the function is in the project, what it does decides.
   GraphFunction Step;
   Step.Name = "step";
-  G.Functions["step"] = Step;
+  G.Functions[key("step")] = Step;
   HotAnalysis Known(G);
   EXPECT_FALSE(Known.stepLoopOf("main", 0))
       << "the function launches nothing";
 }
 
-TEST(ProjectGraphTest, TheFirstDefinitionOfAHeaderFunctionWins) {
+TEST(ProjectGraphTest, AHeaderFunctionIsOneAndTwoProgramsMainsAreTwo) {
   ProjectGraph G = stepUnit();
   ProjectGraph Other;
-  Other.Functions["step"].Name = "other";
+  Other.Functions[key("step")].Name = "other"; // the same definition
   Other.Devices = DeviceEvidence::CpuOnly;
   G.merge(Other);
-  EXPECT_EQ(G.Functions["step"].Name, "step");
+  EXPECT_EQ(G.Functions[key("step")].Name, "step");
   EXPECT_EQ(G.Devices, DeviceEvidence::CpuOnly);
   G.merge(mainUnit());
   EXPECT_EQ(G.Devices, DeviceEvidence::MaybeAccelerator);
+  // Another program's `main`, with a loop that calls nothing: the first
+  // program's loop still trains.
+  ProjectGraph Tool;
+  GraphFunction OtherMain;
+  OtherMain.Loops.push_back({-1, at("tool.cpp", 3), false, false});
+  Tool.Functions[functionKey("main", at("tool.cpp", 1))] = OtherMain;
+  G.merge(Tool);
+  EXPECT_EQ(G.keysOf("main").size(), 2u);
+  HotAnalysis A(G);
+  EXPECT_TRUE(A.stepLoopOf(key("main"), 0));
+  EXPECT_FALSE(A.stepLoopOf(functionKey("main", at("tool.cpp", 1)), 0));
+  // A call reaches every definition of its callee's USR.
+  EXPECT_EQ(G.keysOf("log1").size(), 1u);
+  EXPECT_TRUE(G.keysOf("lo").empty()) << "a prefix of a USR is another USR";
 }
 
 TEST(ProjectGraphTest, JsonRoundTrips) {
   ProjectGraph G = mainUnit();
   G.merge(stepUnit(2));
-  G.Functions["main"].Calls[0].At.GateParams = {2};
-  G.Functions["main"].Loops[0].TimesItself = true;
+  G.Functions[key("main")].Calls[0].At.GateParams = {2};
+  G.Functions[key("main")].Loops[0].TimesItself = true;
   auto Back = ProjectGraph::fromJson(G.toJson());
   ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
   EXPECT_EQ(Back->toJson(), G.toJson());
   EXPECT_EQ(Back->Devices, DeviceEvidence::MaybeAccelerator);
-  EXPECT_TRUE(Back->Functions["main"].Loops[0].TimesItself);
+  EXPECT_TRUE(Back->Functions[key("main")].Loops[0].TimesItself);
 }
 
 TEST(ProjectGraphTest, MalformedGraphsAreRefused) {
   ProjectGraph G = mainUnit();
-  G.Functions["main"].Calls[0].At.Loop = 7; // no such loop
+  G.Functions[key("main")].Calls[0].At.Loop = 7; // no such loop
   auto Bad = ProjectGraph::fromJson(G.toJson());
   ASSERT_FALSE(bool(Bad));
   EXPECT_NE(llvm::toString(Bad.takeError()).find("malformed project graph"),
