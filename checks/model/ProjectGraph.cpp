@@ -179,8 +179,6 @@ bool functionFromJson(const json::Object &O, std::string &Usr,
     Loop.Parent = static_cast<int>(L->getInteger("parent").value_or(-1));
     Loop.IteratesLoader = L->getBoolean("loader").value_or(false);
     Loop.TimesItself = L->getBoolean("timed").value_or(false);
-    if (Loop.Parent >= static_cast<int>(F.Loops.size()) + 1)
-      return false;
     F.Loops.push_back(std::move(Loop));
   }
   for (const json::Value &V : *Calls) {
