@@ -90,9 +90,8 @@ struct HotContext {
   /// The calls from the loop to the function that holds the statement; the
   /// first is inside the loop. Empty when the statement is in the loop itself.
   llvm::SmallVector<HotCall, 4> CallChain;
-  /// A condition on the step counter (`step % N == 0`, `step == 0`) that the
-  /// statement or a call on the way sits under, so that it runs rarely.
-  const clang::Expr *Gate = nullptr;
+  /// The statement or a call on the way sits under a condition on the step
+  /// counter (`step % N == 0`, `step == 0`), so that it runs rarely.
   bool Gated = false;
   /// Set in a project run when only the project can decide: the kind is
   /// LoopKind::Undecided, there is no loop and no gate, and `trainlint
