@@ -5,6 +5,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include <deque>
 #include <set>
+#include <tuple>
 
 namespace trainlint {
 
@@ -355,7 +356,7 @@ struct HotAnalysis::Impl {
   /// Step loops by function and index.
   std::map<std::pair<std::string, int>, LoopKind> StepLoops;
   std::map<std::string, Reach> HotFunctions;
-  std::map<std::pair<std::string, unsigned>, unsigned> DirectMemo, AllMemo;
+  std::map<std::tuple<std::string, unsigned, bool>, unsigned> Memo;
   std::map<std::string, std::vector<std::string>> Definitions;
 
   explicit Impl(const ProjectGraph &G) : G(G) {
@@ -383,44 +384,28 @@ struct HotAnalysis::Impl {
       return C.PassesDeviceWork ? LaunchSignal : NoSignal;
     unsigned Result = NoSignal;
     for (const std::string &Callee : Callees)
-      Result |= All ? allSignals(Callee, Depth) : directSignals(Callee, Depth);
+      Result |= signalsOf(Callee, Depth, All);
     return Result;
   }
 
-  /// What \p Usr does outside its loops, and what its calls there do.
-  unsigned directSignals(const std::string &Usr, unsigned Depth) {
-    const GraphFunction *F = function(Usr);
+  /// What the function \p Key and its callees do: outside their loops
+  /// only, or with \p All everything.
+  unsigned signalsOf(const std::string &Key, unsigned Depth, bool All) {
+    const GraphFunction *F = function(Key);
     if (!F || Depth > MaxCallDepth)
       return NoSignal;
-    auto Key = std::make_pair(Usr, Depth);
-    if (auto It = DirectMemo.find(Key); It != DirectMemo.end())
+    auto MemoKey = std::make_tuple(Key, Depth, All);
+    if (auto It = Memo.find(MemoKey); It != Memo.end())
       return It->second;
-    DirectMemo[Key] = NoSignal; // recursion ends here
+    Memo[MemoKey] = NoSignal; // recursion ends here
     unsigned Result = NoSignal;
     for (const GraphSignal &S : F->Signals)
-      if (S.Loop < 0)
+      if (All || S.Loop < 0)
         Result |= S.Bits;
     for (const GraphCall &C : F->Calls)
-      if (C.At.Loop < 0)
-        Result |= callSignals(C, Depth + 1, /*All=*/false);
-    return DirectMemo[Key] = Result;
-  }
-
-  /// Everything \p Usr and its callees do.
-  unsigned allSignals(const std::string &Usr, unsigned Depth) {
-    const GraphFunction *F = function(Usr);
-    if (!F || Depth > MaxCallDepth)
-      return NoSignal;
-    auto Key = std::make_pair(Usr, Depth);
-    if (auto It = AllMemo.find(Key); It != AllMemo.end())
-      return It->second;
-    AllMemo[Key] = NoSignal;
-    unsigned Result = NoSignal;
-    for (const GraphSignal &S : F->Signals)
-      Result |= S.Bits;
-    for (const GraphCall &C : F->Calls)
-      Result |= callSignals(C, Depth + 1, /*All=*/true);
-    return AllMemo[Key] = Result;
+      if (All || C.At.Loop < 0)
+        Result |= callSignals(C, Depth + 1, All);
+    return Memo[MemoKey] = Result;
   }
 
   static bool isNestedIn(const GraphFunction &F, int Inner, int Outer) {
