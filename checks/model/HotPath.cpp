@@ -106,8 +106,7 @@ unsigned signalOf(const CallExpr *Call) {
     if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call))
       if (Op->getOperator() == OO_Call)
         if (const auto *MD = dyn_cast_or_null<CXXMethodDecl>(FD))
-          if (isSameOrDerivedFrom(MD->getParent(), "torch::nn::ModuleHolder") ||
-              isSameOrDerivedFrom(MD->getParent(), "torch::nn::Module"))
+          if (isModuleClass(MD->getParent()))
             return ForwardSignal;
     return NoSignal;
   }
@@ -942,6 +941,37 @@ std::optional<LoopKind> HotPathModel::loopKind(const Stmt &Loop) const {
                                            Entry->second.second))
     return Step->first;
   return std::nullopt;
+}
+
+llvm::SmallVector<const Stmt *, 4>
+HotPathModel::enclosingLoops(const Stmt &S) const {
+  llvm::SmallVector<const Stmt *, 4> Loops;
+  const Stmt *Child = &S;
+  for (const Stmt *N = P->Parents.lookup(Child); N && Loops.size() < 64;
+       Child = N, N = P->Parents.lookup(N))
+    if (P->LoopIndex.count(N) && !isLoopHeader(N, Child))
+      Loops.push_back(N);
+  return Loops;
+}
+
+const Stmt *HotPathModel::parentOf(const Stmt &S) const {
+  return P->Parents.lookup(&S);
+}
+
+const FunctionDecl *HotPathModel::enclosingFunction(const Stmt &S) const {
+  const ScannedFunction *F = P->ownerOf(S);
+  return F ? F->Def : nullptr;
+}
+
+bool HotPathModel::isRareIn(const Stmt &S, const Stmt &Loop) const {
+  const llvm::SmallPtrSet<const VarDecl *, 4> &Counters = P->countersOf(&Loop);
+  const Stmt *Child = &S;
+  for (const Stmt *N = P->Parents.lookup(Child); N && N != &Loop;
+       Child = N, N = P->Parents.lookup(N))
+    if (auto Cond = conditionFor(N, Child))
+      if (isRareBranch(*Cond, Counters, P->Ctx))
+        return true;
+  return false;
 }
 
 bool HotPathModel::mayUseAccelerator() const { return P->mayUseAccelerator(); }

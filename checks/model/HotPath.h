@@ -129,6 +129,25 @@ public:
   /// The kind of \p Loop when it is a step loop or nested in one.
   std::optional<LoopKind> loopKind(const clang::Stmt &Loop) const;
 
+  /// The loops of its own function around \p S, innermost first. A loop's
+  /// header (a for-loop's init, a range-for's range) runs once, before the
+  /// loop, so it is not inside it. Empty outside the user's function bodies.
+  llvm::SmallVector<const clang::Stmt *, 4>
+  enclosingLoops(const clang::Stmt &S) const;
+
+  /// The statement that holds \p S in the user's function bodies, or null.
+  /// Checks walk up with this instead of clang's parent map, which covers
+  /// the whole translation unit and costs a sixth of a libtorch parse.
+  const clang::Stmt *parentOf(const clang::Stmt &S) const;
+
+  /// The function whose body holds \p S, or null.
+  const clang::FunctionDecl *enclosingFunction(const clang::Stmt &S) const;
+
+  /// Whether \p S, inside \p Loop, runs on a few of its iterations only: it
+  /// sits under a condition on one of the loop's counters such as
+  /// `step % N == 0` (StepCounter.h).
+  bool isRareIn(const clang::Stmt &S, const clang::Stmt &Loop) const;
+
   /// False when the code runs only on the CPU: the unit (and, with a
   /// summary, the project) names no device but the CPU, or the options say
   /// so. In a project run, a unit that names only the CPU may still be

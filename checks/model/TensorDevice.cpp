@@ -1,6 +1,7 @@
 //===--- TensorDevice.cpp - where tensors live and where they move --------===//
 
 #include "TensorDevice.h"
+#include "Mutation.h"
 #include "TorchApi.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
@@ -159,11 +160,6 @@ const Stmt *enclosingBody(const VarDecl &VD) {
   return FD ? FD->getBody() : nullptr;
 }
 
-bool isModuleClass(const CXXRecordDecl *RD) {
-  return isSameOrDerivedFrom(RD, "torch::nn::Module") ||
-         isSameOrDerivedFrom(RD, "torch::nn::ModuleHolder");
-}
-
 /// The references to \p VD in \p S, and those of them that are the input of
 /// a module call, `model(x)`: ModuleHolder's call operator takes its inputs
 /// by forwarding reference only to pass them on to `forward`.
@@ -189,99 +185,6 @@ void collectReferences(
     collectReferences(Child, VD, Refs, ModuleInputs);
 }
 
-/// \p E as a reference to \p VD, looking through parentheses and the casts
-/// that keep it an lvalue; null when \p E is anything else.
-const DeclRefExpr *refTo(const Expr *E, const VarDecl *VD) {
-  if (!E)
-    return nullptr;
-  E = E->IgnoreParens();
-  while (const auto *Cast = dyn_cast<ImplicitCastExpr>(E)) {
-    // Reading the value (lvalue-to-rvalue) cannot change the variable.
-    if (Cast->getCastKind() == CK_LValueToRValue)
-      return nullptr;
-    E = Cast->getSubExpr()->IgnoreParens();
-  }
-  const auto *DRE = dyn_cast<DeclRefExpr>(E);
-  return DRE && DRE->getDecl()->getCanonicalDecl() == VD->getCanonicalDecl()
-             ? DRE
-             : nullptr;
-}
-
-/// Whether a parameter of type \p T lets the callee change its argument: a
-/// reference to non-const, or an rvalue reference (the argument is moved).
-bool bindsMutably(QualType T) {
-  if (const auto *Ref = T->getAs<ReferenceType>())
-    return T->isRValueReferenceType() || !Ref->getPointeeType().isConstQualified();
-  return false;
-}
-
-/// The references to \p VD in \p S that may change it: assigned to,
-/// incremented, address taken, bound to a non-const or rvalue reference
-/// (call arguments, reference variables), or the object of a non-const
-/// method; and whether a lambda captures it by reference. A syntactic, per-function test: clang's
-/// ExprMutationAnalyzer answers the same more thoroughly but builds a parent
-/// map of the whole translation unit, headers included, on first use.
-void collectModifyingReferences(const Stmt *S, const VarDecl *VD,
-                                llvm::SmallPtrSetImpl<const DeclRefExpr *> &Out,
-                                bool &CapturedByReference) {
-  if (!S)
-    return;
-  auto Note = [&](const Expr *E) {
-    if (const DeclRefExpr *Ref = refTo(E, VD))
-      Out.insert(Ref);
-  };
-  auto NoteArguments = [&](const FunctionDecl *FD, llvm::ArrayRef<const Expr *> Args,
-                           unsigned FirstParamArg) {
-    for (unsigned I = FirstParamArg; I < Args.size(); ++I) {
-      unsigned Param = I - FirstParamArg;
-      // Variadic or unknown callees: assume the worst.
-      if (!FD || Param >= FD->getNumParams() ||
-          bindsMutably(FD->getParamDecl(Param)->getType()))
-        Note(Args[I]);
-    }
-  };
-  if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
-    if (BO->isAssignmentOp())
-      Note(BO->getLHS());
-  } else if (const auto *UO = dyn_cast<UnaryOperator>(S)) {
-    if (UO->isIncrementDecrementOp() || UO->getOpcode() == UO_AddrOf)
-      Note(UO->getSubExpr());
-  } else if (const auto *Member = dyn_cast<CXXMemberCallExpr>(S)) {
-    const auto *MD = Member->getMethodDecl();
-    if (!MD || !MD->isConst())
-      Note(Member->getImplicitObjectArgument());
-    NoteArguments(MD, {Member->getArgs(), Member->getNumArgs()}, 0);
-  } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S)) {
-    const auto *MD = dyn_cast_or_null<CXXMethodDecl>(Op->getDirectCallee());
-    if (MD) {
-      if (!MD->isConst() && Op->getNumArgs() > 0)
-        Note(Op->getArg(0));
-      NoteArguments(MD, {Op->getArgs(), Op->getNumArgs()}, 1);
-    } else {
-      NoteArguments(Op->getDirectCallee(), {Op->getArgs(), Op->getNumArgs()}, 0);
-    }
-  } else if (const auto *Call = dyn_cast<CallExpr>(S)) {
-    NoteArguments(Call->getDirectCallee(), {Call->getArgs(), Call->getNumArgs()}, 0);
-  } else if (const auto *Construct = dyn_cast<CXXConstructExpr>(S)) {
-    NoteArguments(Construct->getConstructor(),
-                  {Construct->getArgs(), Construct->getNumArgs()}, 0);
-  } else if (const auto *DS = dyn_cast<DeclStmt>(S)) {
-    for (const Decl *D : DS->decls())
-      if (const auto *Var = dyn_cast<VarDecl>(D))
-        if (bindsMutably(Var->getType()))
-          Note(Var->getInit());
-  } else if (const auto *Lambda = dyn_cast<LambdaExpr>(S)) {
-    for (const LambdaCapture &Capture : Lambda->captures())
-      if (Capture.capturesVariable() &&
-          Capture.getCaptureKind() == LCK_ByRef &&
-          Capture.getCapturedVar()->getCanonicalDecl() == VD->getCanonicalDecl())
-        // The lambda may change it wherever it is called.
-        CapturedByReference = true;
-  }
-  for (const Stmt *Child : S->children())
-    collectModifyingReferences(Child, VD, Out, CapturedByReference);
-}
-
 /// The initial value of \p VD when it is a constant, or a local variable
 /// (not a parameter, not a reference) that nothing in its function modifies.
 const Expr *unmodifiedValue(const VarDecl &VD, ASTContext &Ctx) {
@@ -300,13 +203,12 @@ const Expr *unmodifiedValue(const VarDecl &VD, ASTContext &Ctx) {
   llvm::SmallVector<const DeclRefExpr *, 8> Refs;
   llvm::SmallPtrSet<const DeclRefExpr *, 4> ModuleInputs;
   collectReferences(Body, &VD, Refs, ModuleInputs);
-  llvm::SmallPtrSet<const DeclRefExpr *, 8> Modifying;
-  bool CapturedByReference = false;
-  collectModifyingReferences(Body, &VD, Modifying, CapturedByReference);
-  if (CapturedByReference)
+  ModifyingReferences Modifying;
+  collectModifyingReferences(Body, VD, Modifying);
+  if (Modifying.CapturedByReference)
     return nullptr;
   for (const DeclRefExpr *Ref : Refs)
-    if (!ModuleInputs.count(Ref) && Modifying.count(Ref))
+    if (!ModuleInputs.count(Ref) && Modifying.Refs.count(Ref))
       return nullptr;
   return Init;
 }

@@ -46,6 +46,11 @@ bool isInNamespace(const Decl *D, llvm::StringRef Namespace) {
   return false;
 }
 
+bool isModuleClass(const CXXRecordDecl *RD) {
+  return isSameOrDerivedFrom(RD, "torch::nn::Module") ||
+         isSameOrDerivedFrom(RD, "torch::nn::ModuleHolder");
+}
+
 bool isTensorType(QualType T) {
   const CXXRecordDecl *RD = recordOf(T.getNonReferenceType());
   if (!RD || T->isPointerType())

@@ -34,6 +34,9 @@ bool isTensorType(clang::QualType T);
 /// namespace whose name starts with "cuda".
 bool isCudaRuntimeFunction(const clang::FunctionDecl *FD);
 
+/// A module: a torch::nn::Module or a ModuleHolder (`torch::nn::Linear`).
+bool isModuleClass(const clang::CXXRecordDecl *RD);
+
 /// A `torch::data` data loader (stateless or stateful).
 bool isDataLoaderType(clang::QualType T);
 

@@ -14,6 +14,18 @@
 #include <vector>
 
 namespace c10 {
+template <typename I> struct integer_range {
+  struct iterator {
+    I operator*() const;
+    iterator &operator++();
+    bool operator!=(const iterator &) const;
+  };
+  iterator begin() const;
+  iterator end() const;
+};
+template <typename I> integer_range<I> irange(I end);
+template <typename I1, typename I2> integer_range<I2> irange(I1 begin, I2 end);
+
 enum class DeviceType : int8_t { CPU = 0, CUDA = 1, HIP = 6, MPS = 13, XPU = 12, Meta = 14 };
 constexpr DeviceType kCPU = DeviceType::CPU;
 constexpr DeviceType kCUDA = DeviceType::CUDA;
@@ -96,6 +108,9 @@ public:
 CUDAStream getCurrentCUDAStream(int8_t device_index = -1);
 CUDAStream getStreamFromPool(bool isHighPriority = false, int8_t device = -1);
 void device_synchronize();
+namespace CUDACachingAllocator {
+void emptyCache();
+} // namespace CUDACachingAllocator
 } // namespace cuda
 } // namespace c10
 
@@ -220,8 +235,21 @@ struct Slice {
 };
 } // namespace indexing
 
+template <typename T, size_t N> class TensorAccessor {
+public:
+  TensorAccessor<T, N - 1> operator[](int64_t i);
+  int64_t size(int64_t dim) const;
+};
+template <typename T> class TensorAccessor<T, 1> {
+public:
+  T &operator[](int64_t i);
+  int64_t size(int64_t dim) const;
+};
+
 class TensorBase {
 public:
+  template <typename T, size_t N> TensorAccessor<T, N> accessor() const;
+  IntArrayRef sizes() const;
   template <typename T> T item() const;
   template <typename T> T *data_ptr() const;
   int64_t size(int64_t dim) const;
@@ -239,7 +267,9 @@ class Tensor : public TensorBase {
 public:
   Tensor();
   Tensor(const Tensor &);
-  Tensor &operator=(const Tensor &);
+  Tensor &operator=(const Tensor &) &;
+  Tensor &operator=(const Tensor &) &&;
+  Tensor &operator=(const Scalar &) &&;
   using TensorBase::item;
   Scalar item() const;
   bool is_nonzero() const;
@@ -283,13 +313,26 @@ public:
   Tensor argwhere() const;
   Tensor masked_select(const Tensor &mask) const;
   Tensor masked_fill(const Tensor &mask, const Scalar &value) const;
+  Tensor select(int64_t dim, int64_t index) const;
+  Tensor narrow(int64_t dim, int64_t start, int64_t length) const;
+  Tensor index_select(int64_t dim, const Tensor &index) const;
+  Tensor unsqueeze(int64_t dim) const;
+  Tensor squeeze(int64_t dim) const;
+  Tensor t() const;
+  Tensor transpose(int64_t dim0, int64_t dim1) const;
+  Tensor matmul(const Tensor &other) const;
+  Tensor triu(int64_t diagonal = 0) const;
+  Tensor bincount(const Tensor &weights = {}, int64_t minlength = 0) const;
+  Tensor &copy_(const Tensor &src, bool non_blocking = false) const;
+  Tensor &index_add_(int64_t dim, const Tensor &index, const Tensor &source) const;
+  Tensor &uniform_(double from = 0, double to = 1) const;
   Tensor index(ArrayRef<indexing::TensorIndex> indices) const;
   Tensor index(std::initializer_list<indexing::TensorIndex> indices) const;
   Tensor &index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor &rhs);
   Tensor &index_put_(std::initializer_list<indexing::TensorIndex> indices, const Scalar &v);
-  Tensor &add_(const Tensor &other, const Scalar &alpha = 1);
-  Tensor &zero_();
-  Tensor &mul_(const Scalar &other);
+  Tensor &add_(const Tensor &other, const Scalar &alpha = 1) const;
+  Tensor &zero_() const;
+  Tensor &mul_(const Scalar &other) const;
   void backward(const Tensor &gradient = {}, optional<bool> retain_graph = nullopt,
                 bool create_graph = false) const;
   Tensor &grad();
@@ -298,6 +341,8 @@ public:
   Tensor operator-(const Tensor &) const;
   Tensor operator*(const Tensor &) const;
   Tensor operator/(const Tensor &) const;
+  Tensor operator*(const Scalar &) const;
+  Tensor operator+(const Scalar &) const;
   Tensor operator>(const Scalar &) const;
   Tensor operator<(const Scalar &) const;
   Tensor operator==(const Scalar &) const;
@@ -354,6 +399,9 @@ Tensor relu(const Tensor &self);
 Tensor log_softmax(const Tensor &self, int64_t dim);
 Tensor cat(ArrayRef<Tensor> tensors, int64_t dim = 0);
 Tensor stack(ArrayRef<Tensor> tensors, int64_t dim = 0);
+Tensor concat(ArrayRef<Tensor> tensors, int64_t dim = 0);
+Tensor matmul(const Tensor &self, const Tensor &other);
+Tensor triu(const Tensor &self, int64_t diagonal = 0);
 namespace cuda {
 using c10::cuda::CUDAStream;
 using c10::cuda::device_synchronize;
@@ -400,6 +448,9 @@ using at::nonzero;
 using at::print;
 using at::relu;
 using at::stack;
+using at::concat;
+using at::matmul;
+using at::triu;
 using at::unique_consecutive;
 using at::unique_dim;
 using at::where;

@@ -1,0 +1,68 @@
+//===--- LoopFacts.h - what a loop counts and what it leaves alone -*- C++ -*-=//
+//
+// What the inefficient-loop checks share: the counter of a counted loop and
+// its trip count, whether an expression mentions that counter, and whether
+// an expression computes the same value on every iteration of a loop (or on
+// every call of a function), so that it could run once, before it. Every
+// answer is conservative: an expression is invariant only when each value it
+// reads is provably unchanged and each call it makes is known to be pure.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TRAINLINT_CHECKS_MODEL_LOOPFACTS_H
+#define TRAINLINT_CHECKS_MODEL_LOOPFACTS_H
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Expr.h"
+#include "clang/AST/Stmt.h"
+#include <cstdint>
+#include <optional>
+
+namespace trainlint {
+
+/// The counter of a counted loop: `for (int i = 0; i < n; ++i)`,
+/// `for (int64_t i = n - 1; i >= 0; --i)`, `for (auto i : c10::irange(n))`.
+struct LoopCounter {
+  const clang::VarDecl *Var = nullptr;
+  /// What the counter runs up (or down) to, as written: `n`,
+  /// `batch.size(0)`; null when the loop has no single bound.
+  const clang::Expr *Bound = nullptr;
+  /// The number of iterations, when the start and the bound are constants.
+  std::optional<uint64_t> TripCount;
+};
+
+/// The counter of \p Loop (a ForStmt or a range-for over `c10::irange`,
+/// `torch::irange` or `std::views::iota`), or nothing for other loops.
+std::optional<LoopCounter> loopCounterOf(const clang::Stmt &Loop,
+                                         const clang::ASTContext &Ctx);
+
+/// Whether \p E reads \p Var (an index such as `i`, `i + 1`, `2 * i`,
+/// `static_cast<int64_t>(i)`).
+bool mentionsVariable(const clang::Stmt *E, const clang::VarDecl &Var);
+
+/// What isInvariantIn() accepts besides plain values and known pure calls.
+struct InvariancePolicy {
+  /// Calls of a module (`net->forward(x)`, `net(x)`) compute the same for
+  /// the same input when the module itself is not changed in the region;
+  /// whether an optimizer changes its parameters is for the caller to say.
+  bool AllowModuleCalls = false;
+};
+
+/// Whether \p E computes the same value on every iteration of \p Region, a
+/// loop, or on every run of \p Region, a function body (where the
+/// function's parameters differ from call to call). It holds when every
+/// variable and member \p E reads is unchanged in the region (or declared in
+/// it from an invariant value and never changed), and every call is pure:
+/// non-random tensor factories and operations, TensorOptions and device
+/// builders, size queries, arithmetic. Random operations never are.
+bool isInvariantIn(const clang::Expr &E, const clang::Stmt &Region,
+                   const clang::ASTContext &Ctx, InvariancePolicy Policy = {});
+
+/// Whether \p FD draws random numbers: `rand`, `randn`, `randint`,
+/// `randperm`, `bernoulli`, `multinomial`, `normal`, `dropout`, and the
+/// in-place `uniform_` and `normal_`.
+bool isRandomOperation(const clang::FunctionDecl *FD);
+
+} // namespace trainlint
+
+#endif // TRAINLINT_CHECKS_MODEL_LOOPFACTS_H

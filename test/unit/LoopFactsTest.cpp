@@ -1,0 +1,175 @@
+// Loop counters, invariance and mutation (checks/model/LoopFacts,
+// checks/model/Mutation), as the inefficient-loop checks use them.
+
+#include "model/LoopFacts.h"
+#include "model/Mutation.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/ASTMatchers/ASTMatchers.h"
+#include "MockAST.h"
+#include "gtest/gtest.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+using namespace trainlint;
+
+namespace {
+
+class Parsed {
+public:
+  explicit Parsed(const std::string &Code)
+      : AST(parseWithMocks("#include <torch/torch.h>\n", Code)) {}
+
+  ASTContext &context() { return AST->getASTContext(); }
+
+  /// The first loop of the code (outermost, in source order).
+  const Stmt &loop() {
+    auto Matches = match(
+        stmt(anyOf(forStmt(), cxxForRangeStmt(), whileStmt()),
+             unless(hasAncestor(stmt(anyOf(forStmt(), cxxForRangeStmt(),
+                                           whileStmt())))),
+             isExpansionInMainFile())
+            .bind("loop"),
+        context());
+    EXPECT_FALSE(Matches.empty());
+    return *Matches.front().getNodeAs<Stmt>("loop");
+  }
+
+  /// The initializer of the variable named \p Name.
+  const Expr &initOf(llvm::StringRef Name) {
+    auto Matches = match(varDecl(hasName(Name)).bind("v"), context());
+    EXPECT_EQ(Matches.size(), 1u);
+    return *Matches.front().getNodeAs<VarDecl>("v")->getInit();
+  }
+
+  const ValueDecl &decl(llvm::StringRef Name) {
+    auto Matches =
+        match(valueDecl(hasName(Name), isExpansionInMainFile()).bind("d"),
+              context());
+    EXPECT_EQ(Matches.size(), 1u);
+    return *Matches.front().getNodeAs<ValueDecl>("d");
+  }
+
+private:
+  std::unique_ptr<ASTUnit> AST;
+};
+
+std::optional<uint64_t> tripCountOf(const std::string &Loop) {
+  Parsed P("void f(int n) { " + Loop + " {} }");
+  auto Counter = loopCounterOf(P.loop(), P.context());
+  EXPECT_TRUE(Counter.has_value()) << Loop;
+  return Counter ? Counter->TripCount : std::nullopt;
+}
+
+TEST(LoopCounter, CountsConstantTripsUpAndDown) {
+  EXPECT_EQ(tripCountOf("for (int i = 0; i < 4; ++i)"), 4u);
+  EXPECT_EQ(tripCountOf("for (int i = 1; i <= 4; i++)"), 4u);
+  EXPECT_EQ(tripCountOf("for (int i = 0; i < 10; i += 3)"), 4u);
+  EXPECT_EQ(tripCountOf("for (int i = 7; i >= 0; --i)"), 8u);
+  EXPECT_EQ(tripCountOf("for (int i = 0; 5 > i; ++i)"), 5u);
+  EXPECT_EQ(tripCountOf("for (auto i : c10::irange(6))"), 6u);
+  EXPECT_EQ(tripCountOf("for (auto i : c10::irange(2, 6))"), 4u);
+  EXPECT_EQ(tripCountOf("for (int i = 0; i < 0; ++i)"), 0u);
+}
+
+TEST(LoopCounter, NamesTheBoundOfARunTimeCount) {
+  Parsed P("void f(at::Tensor t) { for (int64_t i = 0; i < t.size(0); ++i) {} }");
+  auto Counter = loopCounterOf(P.loop(), P.context());
+  ASSERT_TRUE(Counter);
+  EXPECT_EQ(Counter->Var->getName(), "i");
+  EXPECT_FALSE(Counter->TripCount);
+  ASSERT_NE(Counter->Bound, nullptr);
+  EXPECT_TRUE(isa<CXXMemberCallExpr>(Counter->Bound->IgnoreImpCasts()));
+}
+
+TEST(LoopCounter, IgnoresLoopsThatCountNothing) {
+  Parsed P("void f(std::vector<int> v) { for (int x : v) {} "
+           "for (int i = 0, j = 0; i < 3; ++i) {} int k = 0; while (k < 3) ++k; }");
+  auto Loops = match(stmt(anyOf(cxxForRangeStmt(), forStmt(), whileStmt()),
+                          isExpansionInMainFile())
+                         .bind("l"),
+                     P.context());
+  ASSERT_EQ(Loops.size(), 3u);
+  for (const auto &L : Loops)
+    EXPECT_FALSE(loopCounterOf(*L.getNodeAs<Stmt>("l"), P.context()));
+}
+
+/// Whether the initializer of `x` in \p Body (a loop body inside f) is
+/// invariant in the loop.
+bool invariantInLoop(const std::string &Before, const std::string &Body,
+                     InvariancePolicy Policy = {}) {
+  Parsed P("struct Net : torch::nn::Module { at::Tensor forward(at::Tensor); };\n"
+           "void use(at::Tensor);\n"
+           "void f(at::Tensor in, int n, torch::nn::Linear lin) { " +
+           Before + " for (int i = 0; i < n; ++i) { " + Body + " use(x); } }");
+  return isInvariantIn(P.initOf("x"), P.loop(), P.context(), Policy);
+}
+
+TEST(Invariance, ConstantFactoriesAndTheirOptions) {
+  EXPECT_TRUE(invariantInLoop("", "auto x = torch::zeros({4, 4});"));
+  EXPECT_TRUE(invariantInLoop("", "auto x = torch::eye(3).to(in.device());"));
+  EXPECT_TRUE(invariantInLoop(
+      "", "auto x = torch::ones({n}, torch::TensorOptions().dtype(torch::kFloat));"));
+  EXPECT_TRUE(invariantInLoop(
+      "", "auto o = in.options(); auto x = torch::arange(n, o);"));
+  EXPECT_TRUE(invariantInLoop("const int64_t k = 8;",
+                              "auto x = torch::full({k}, 0.5);"));
+}
+
+TEST(Invariance, WhatChangesInTheLoopIsNot) {
+  // The counter, a variable the loop assigns, a tensor written in place.
+  EXPECT_FALSE(invariantInLoop("", "auto x = torch::full({4}, i);"));
+  EXPECT_FALSE(invariantInLoop("int m = 1;", "m *= 2; auto x = torch::zeros({m});"));
+  EXPECT_FALSE(
+      invariantInLoop("", "auto x = torch::ones_like(in); in.add_(x);"));
+  EXPECT_FALSE(invariantInLoop("", "in[0] = 1; auto x = in * 2;"));
+  // Random factories differ on every call.
+  EXPECT_FALSE(invariantInLoop("", "auto x = torch::rand({4});"));
+  EXPECT_FALSE(invariantInLoop("", "auto x = torch::randn({4}).to(in.device());"));
+  // A local declared in the loop from a varying value.
+  EXPECT_FALSE(invariantInLoop("", "int m = i * 2; auto x = torch::zeros({m});"));
+  // A module constructed draws its weights at random.
+  EXPECT_FALSE(invariantInLoop("", "torch::nn::Linear l(2, 2); auto x = l(in);"));
+}
+
+TEST(Invariance, ModuleCallsOnlyWhenThePolicyAllows) {
+  EXPECT_FALSE(invariantInLoop("", "auto x = lin->forward(in);"));
+  InvariancePolicy Modules;
+  Modules.AllowModuleCalls = true;
+  EXPECT_TRUE(invariantInLoop("", "auto x = lin->forward(in);", Modules));
+  EXPECT_TRUE(invariantInLoop("", "auto x = lin(in);", Modules));
+  EXPECT_FALSE(invariantInLoop("", "auto x = lin(in[i]);", Modules));
+}
+
+TEST(Invariance, ParametersVaryFromCallToCall) {
+  Parsed P("at::Tensor g(int64_t n) { auto x = torch::zeros({n}); "
+           "auto y = torch::zeros({3}); return x + y; }");
+  auto Bodies = match(functionDecl(hasName("g")).bind("g"), P.context());
+  const Stmt &Body = *Bodies.front().getNodeAs<FunctionDecl>("g")->getBody();
+  EXPECT_FALSE(isInvariantIn(P.initOf("x"), Body, P.context()));
+  EXPECT_TRUE(isInvariantIn(P.initOf("y"), Body, P.context()));
+}
+
+TEST(Mutation, TensorWritesCountOnlyWhenAsked) {
+  Parsed P("void f(at::Tensor t, at::Tensor u, at::Tensor w) { t.add_(w); "
+           "u.select(0, 1).copy_(t); w.sum(); }");
+  auto Fs = match(functionDecl(hasName("f")).bind("f"), P.context());
+  const Stmt &Body = *Fs.front().getNodeAs<FunctionDecl>("f")->getBody();
+  EXPECT_TRUE(isModifiedIn(P.decl("t"), Body));
+  EXPECT_TRUE(isModifiedIn(P.decl("u"), Body));
+  EXPECT_FALSE(isModifiedIn(P.decl("w"), Body));
+  ModifyingReferences Plain;
+  collectModifyingReferences(&Body, P.decl("t"), Plain, TensorWrites::Ignore);
+  EXPECT_FALSE(Plain.any());
+}
+
+TEST(Mutation, MembersAndHolders) {
+  Parsed P("struct S { int k; torch::nn::Linear lin; void f(at::Tensor x) { "
+           "k = 2; lin->forward(x); } };");
+  auto Fs = match(cxxMethodDecl(hasName("f")).bind("f"), P.context());
+  const Stmt &Body = *Fs.front().getNodeAs<FunctionDecl>("f")->getBody();
+  EXPECT_TRUE(isModifiedIn(P.decl("k"), Body));
+  // Calling through the holder's operator-> does not replace the module.
+  EXPECT_FALSE(isModifiedIn(P.decl("lin"), Body));
+}
+
+} // namespace
