@@ -59,6 +59,10 @@ enum SiteFlag : uint32_t {
   FlagZero = 1u << 15,
   /// The call is a factory: it created a tensor from no tensor input.
   FlagFactory = 1u << 16,
+  /// A call of the CUDA runtime's allocator (cudaMalloc, cudaFree,
+  /// cudaMallocHost, cudaFreeHost, cudaHostAlloc), seen by interposing the
+  /// shared libcudart; the bytes are the ones requested.
+  FlagCudaAlloc = 1u << 17,
 };
 
 /// Each flag and its name in the data file.
@@ -84,6 +88,7 @@ inline constexpr SiteFlagName SiteFlagNames[] = {
     {"non-blocking", FlagNonBlocking},
     {"zero", FlagZero},
     {"factory", FlagFactory},
+    {"cuda-alloc", FlagCudaAlloc},
 };
 
 /// The data file's name of flag bit \p Bit (0-31), or null for none.

@@ -25,10 +25,14 @@
 
 #include <ATen/Context.h>
 #include <ATen/SequenceNumber.h>
+#include <ATen/core/function_schema.h>
 #include <ATen/record_function.h>
+#include <c10/core/DefaultDtype.h>
 #include <c10/core/GradMode.h>
+#include <c10/core/ScalarType.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <ctime>
 #include <new>
@@ -167,7 +171,9 @@ void closeOpen(SiteStats &Site, uint32_t Flags, bool AsTail,
   } else {
     Site.Measured.add(Site.Open);
     ++Site.StepsSeen;
-    if ((Flags & FlagCat) && Site.Series.size() < 100000 &&
+    // Per-step points for what changes from step to step: a growing `cat`,
+    // the tensors a line creates.
+    if ((Flags & (FlagCat | FlagFactory)) && Site.Series.size() < 100000 &&
         (MayAllocate || Site.Series.size() < Site.Series.capacity()))
       Site.Series.push_back({Site.OpenStep, Site.Open.Count, Site.Open.Bytes,
                              Site.Open.MaxBytes});
@@ -275,6 +281,7 @@ struct KnownOps {
   uint16_t LocalScalarDense, Copy, To, ToCopy, Cat, Concat, Concatenate,
       Nonzero, MaskedSelect, Unique, Unique2, UniqueDim, UniqueConsecutive,
       Zero, Fill, AddInplace, Add, Detach, Backward, GradNotCleared, SyncReport;
+  uint16_t CudaApi[NumCudaAllocCalls];
 };
 KnownOps Known;
 
@@ -508,8 +515,50 @@ void classifyMove(OpFrame &F, uint16_t Op,
     F.Flags |= FlagPinned;
 }
 
-void classifyTop(ThreadData &T, OpFrame &F, uint16_t Op,
-                 c10::ArrayRef<const c10::IValue> In) {
+/// Where a factory's `size` and `dtype` arguments are, per operator: looked
+/// up in its schema once (a schema is too costly to copy every call).
+/// -1: not known yet; -2: none.
+struct FactoryArgs {
+  std::atomic<int8_t> Size{-1}, Dtype{-1};
+};
+FactoryArgs FactoryArgTable[Recorder::MaxOps];
+
+/// The bytes a factory creates, from its sizes and dtype (the default dtype
+/// when it names none); 0 when its sizes are no argument (`arange`, `eye`).
+uint64_t factoryBytes(const at::RecordFunction &Fn, uint16_t Op,
+                      c10::ArrayRef<const c10::IValue> In) {
+  FactoryArgs &A = FactoryArgTable[Op];
+  int8_t Size = A.Size.load(std::memory_order_relaxed);
+  int8_t Dtype = A.Dtype.load(std::memory_order_relaxed);
+  if (Size == -1) {
+    Size = Dtype = -2;
+    if (c10::optional<c10::FunctionSchema> Schema = Fn.operator_schema()) {
+      const std::vector<c10::Argument> &Args = Schema->arguments();
+      for (size_t I = 0; I < Args.size() && I < 127; ++I) {
+        if (Args[I].name() == "size")
+          Size = static_cast<int8_t>(I);
+        else if (Args[I].name() == "dtype")
+          Dtype = static_cast<int8_t>(I);
+      }
+    }
+    A.Dtype.store(Dtype, std::memory_order_relaxed);
+    A.Size.store(Size, std::memory_order_relaxed);
+  }
+  if (Size < 0 || static_cast<size_t>(Size) >= In.size() ||
+      !In[Size].isIntList())
+    return 0;
+  uint64_t Numel = 1;
+  for (int64_t D : In[Size].toIntVector())
+    Numel *= D > 0 ? static_cast<uint64_t>(D) : 0;
+  size_t ItemSize = c10::get_default_dtype().itemsize();
+  if (Dtype >= 0 && static_cast<size_t>(Dtype) < In.size() && In[Dtype].isInt())
+    ItemSize =
+        c10::elementSize(static_cast<c10::ScalarType>(In[Dtype].toInt()));
+  return Numel * ItemSize;
+}
+
+void classifyTop(ThreadData &T, const at::RecordFunction &Fn, OpFrame &F,
+                 uint16_t Op, c10::ArrayRef<const c10::IValue> In) {
   (void)T;
   if (Op == Known.To || Op == Known.ToCopy) {
     classifyMove(F, Op, In);
@@ -539,8 +588,10 @@ void classifyTop(ThreadData &T, OpFrame &F, uint16_t Op,
       AnyTensor = true;
       break;
     }
-  if (!AnyTensor && !In.empty())
+  if (!AnyTensor && !In.empty()) {
     F.Flags |= FlagFactory;
+    F.Bytes = factoryBytes(Fn, Op, In);
+  }
   classifyWork(F, Op, In);
 }
 
@@ -656,7 +707,7 @@ void startCall(ThreadData &T, const at::RecordFunction &Fn) {
     F.Flags |= FlagOptimizer;
   F.Stack = captureStack(T, reinterpret_cast<uintptr_t>(Name));
   F.SeqBegin = Fn.seqNr();
-  classifyTop(T, F, Op, In);
+  classifyTop(T, Fn, F, Op, In);
   F.StartNs = nowNs();
   F.GapNs = T.LastEndNs ? F.StartNs - T.LastEndNs : 0;
 }
@@ -726,7 +777,7 @@ void endCall(ThreadData &T, const at::RecordFunction &Fn) {
   S.Ns += Dur;
   S.GapNs += F.GapNs;
   if (F.Flags & (FlagMove | FlagCat | FlagItem | FlagCopyD2H | FlagCopyH2D |
-                 FlagCopyH2DAsync | FlagCopyD2D))
+                 FlagCopyH2DAsync | FlagCopyD2D | FlagFactory))
     S.addBytes(F.Bytes);
   if (Nodes) {
     S.Nodes += Nodes;
@@ -819,6 +870,33 @@ void noteSyncReport() {
   T->InCallback = Was;
 }
 
+/// Records a call of the CUDA runtime's allocator made by the program's own
+/// code, at its stack, in the current step.
+void noteCudaAllocCall(unsigned Call, uint64_t Bytes) {
+  if (!Observing.load(std::memory_order_relaxed) || Call >= NumCudaAllocCalls)
+    return;
+  ThreadData *T = threadData();
+  // Inside an operator the call is libtorch's own (its caching allocator
+  // missing its cache), not the user's; inside a callback it is ours.
+  if (!T || T->InCallback || T->Depth)
+    return;
+  T->InCallback = true;
+  uint32_t Stack =
+      captureStack(*T, reinterpret_cast<uintptr_t>(&Known.CudaApi[Call]));
+  {
+    RecorderLock L;
+    SiteKey K;
+    K.Stack = Stack;
+    K.Op = Known.CudaApi[Call];
+    K.Flags = FlagCudaAlloc;
+    K.Thread = T->Index;
+    Tally &S = tallyLocked(siteLocked(K), K.Flags, CurrentStep.load());
+    ++S.Count;
+    S.addBytes(Bytes);
+  }
+  T->InCallback = false;
+}
+
 void registerObserver() {
   Known.LocalScalarDense = internAtInit("aten::_local_scalar_dense");
   Known.Copy = internAtInit("aten::copy_");
@@ -841,6 +919,8 @@ void registerObserver() {
   Known.Backward = internAtInit("trainlint::backward");
   Known.GradNotCleared = internAtInit("trainlint::grad_not_cleared");
   Known.SyncReport = internAtInit("trainlint::sync_report");
+  for (unsigned I = 0; I < NumCudaAllocCalls; ++I)
+    Known.CudaApi[I] = internAtInit(cudaAllocCallName(I));
   {
     RecorderLock L;
     StepRecord First;

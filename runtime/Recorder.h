@@ -213,6 +213,15 @@ void resetAfterFork();
 /// Records a synchronization reported by CUDA's sync-debug mode.
 void noteSyncReport();
 
+/// The CUDA runtime's allocator calls that runtime/CudaApi.cpp interposes,
+/// by index: cudaMalloc, cudaFree, cudaMallocHost, cudaFreeHost,
+/// cudaHostAlloc.
+constexpr unsigned NumCudaAllocCalls = 5;
+const char *cudaAllocCallName(unsigned Call);
+/// Records call \p Call of the CUDA runtime's allocator, asking for \p Bytes
+/// (0 for frees), when the program's code made it outside any operator.
+void noteCudaAllocCall(unsigned Call, uint64_t Bytes);
+
 /// Interns a stack; the caller holds the lock.
 uint32_t internStackLocked(const uintptr_t *Frames, unsigned N);
 

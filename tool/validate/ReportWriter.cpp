@@ -126,6 +126,20 @@ std::map<std::string, unsigned> statusCounts(const Validation &V) {
   return Counts;
 }
 
+/// A per-step series, for findings and signals alike.
+void seriesArray(llvm::json::OStream &J,
+                 const std::vector<SeriesPoint> &Series) {
+  J.attributeArray("series", [&] {
+    for (const SeriesPoint &P : Series)
+      J.object([&] {
+        J.attribute("step", P.Step);
+        J.attribute("count", static_cast<int64_t>(P.Count));
+        J.attribute("bytes", static_cast<int64_t>(P.Bytes));
+        J.attribute("max_bytes", static_cast<int64_t>(P.MaxBytes));
+      });
+  });
+}
+
 void flagsArray(llvm::json::OStream &J, uint32_t Flags) {
   J.attributeArray("flags", [&] {
     for (unsigned Bit = 0; Bit < 32; ++Bit)
@@ -284,6 +298,8 @@ void writeJsonReport(llvm::raw_ostream &OS, const RunInfo &Run,
               J.attribute("count", static_cast<int64_t>(F.Outside.Count));
               J.attribute("ns", static_cast<int64_t>(F.Outside.Ns));
             });
+            if (!F.Series.empty())
+              seriesArray(J, F.Series);
           }
           J.attributeArray("evidence", [&] {
             for (const Evidence &E : F.Seen)
@@ -328,14 +344,7 @@ void writeJsonReport(llvm::raw_ostream &OS, const RunInfo &Run,
           if (!Sig.Detail.empty())
             J.attribute("detail", Sig.Detail);
           if (!Sig.Series.empty())
-            J.attributeArray("series", [&] {
-              for (const SeriesPoint &P : Sig.Series)
-                J.object([&] {
-                  J.attribute("step", P.Step);
-                  J.attribute("count", static_cast<int64_t>(P.Count));
-                  J.attribute("max_bytes", static_cast<int64_t>(P.MaxBytes));
-                });
-            });
+            seriesArray(J, Sig.Series);
         });
     });
     J.attributeArray("lines", [&] {
@@ -476,6 +485,7 @@ th{font-weight:600;font-size:.9em;color:#3b4252}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .why{color:#4a5160;font-size:.9em}.loc{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;white-space:nowrap}
 .legend span{display:inline-block;margin-right:1.2em}.legend i{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.35em;vertical-align:-1px}
+.series{margin-top:.3em;color:#5a6270;font-size:.85em}.series svg{vertical-align:middle;background:#f3f5f9}
 .warn{background:#fff4d6;border-radius:6px;padding:.5em .9em}
 code{font-size:.92em}
 )css";
@@ -574,6 +584,42 @@ void stepColumns(llvm::raw_ostream &OS, const Summary &S) {
   OS << "</svg>\n";
 }
 
+/// A small chart of a per-step series: the largest output per step of a
+/// growing `cat` (Bytes), or the calls per step of anything else.
+void seriesChart(llvm::raw_ostream &OS, const std::vector<SeriesPoint> &Series,
+                 bool Bytes) {
+  if (Series.empty())
+    return;
+  auto Value = [&](const SeriesPoint &P) {
+    return static_cast<double>(Bytes ? P.MaxBytes : P.Count);
+  };
+  auto Label = [&](double V) {
+    return Bytes ? bytesText(V) : llvm::formatv("{0:F0}", V).str();
+  };
+  double Max = 0;
+  for (const SeriesPoint &P : Series)
+    Max = std::max(Max, Value(P));
+  if (Max <= 0)
+    return;
+  const double W = 240, H = 40;
+  double Col = W / Series.size();
+  OS << llvm::formatv("<div class=\"series\"><svg viewBox=\"0 0 {0} {1}\" "
+                      "width=\"{0}\" height=\"{1}\" role=\"img\" "
+                      "aria-label=\"{2} per step\">",
+                      W, H, Bytes ? "output bytes" : "calls");
+  for (size_t I = 0; I < Series.size(); ++I) {
+    double Height = std::max(1.0, H * Value(Series[I]) / Max);
+    OS << llvm::formatv("<rect x=\"{0:F1}\" y=\"{1:F1}\" width=\"{2:F1}\" "
+                        "height=\"{3:F1}\" fill=\"{4}\"><title>step {5}: {6}"
+                        "</title></rect>",
+                        I * Col + Col * 0.1, H - Height, Col * 0.8, Height,
+                        ComputeColor, Series[I].Step, Label(Value(Series[I])));
+  }
+  OS << "</svg> " << esc(Label(Value(Series.front()))) << " &rarr; "
+     << esc(Label(Value(Series.back()))) << " over " << Series.size()
+     << " steps</div>";
+}
+
 void shareBar(llvm::raw_ostream &OS, double Share) {
   double W = std::min(1.0, std::max(0.0, Share)) * 120;
   OS << llvm::formatv(
@@ -664,7 +710,10 @@ void writeHtmlReport(llvm::raw_ostream &OS, const RunInfo &Run,
     } else {
       OS << "<td></td><td></td><td></td><td></td>";
     }
-    OS << "<td class=\"why\">" << esc(F.Reason) << "</td></tr>\n";
+    OS << "<td class=\"why\">" << esc(F.Reason);
+    if (Measured)
+      seriesChart(OS, F.Series, F.Kind == SignalKind::GrowingCat);
+    OS << "</td></tr>\n";
   }
   OS << "</table>\n";
 
@@ -674,14 +723,17 @@ void writeHtmlReport(llvm::raw_ostream &OS, const RunInfo &Run,
           "<table><tr><th>signal</th><th>where</th><th>operators</th>"
           "<th class=\"num\">per step</th><th class=\"num\">time/step</th>"
           "<th>detail</th></tr>\n";
-    for (const SignalResult &Sig : V.Signals)
+    for (const SignalResult &Sig : V.Signals) {
       OS << "<tr><td>" << signalKindName(Sig.Kind) << "</td><td class=\"loc\" "
          << "title=\"" << esc(chainText(Sig, false)) << "\">"
          << esc(chainText(Sig, true)) << "</td><td><code>" << esc(Sig.Op)
          << "</code></td><td class=\"num\">"
          << llvm::formatv("{0:F2}", Sig.Per.Count) << "</td><td class=\"num\">"
-         << timeText(Sig.Per.Ns) << "</td><td class=\"why\">" << esc(Sig.Detail)
-         << "</td></tr>\n";
+         << timeText(Sig.Per.Ns) << "</td><td class=\"why\">"
+         << esc(Sig.Detail);
+      seriesChart(OS, Sig.Series, Sig.Kind == SignalKind::GrowingCat);
+      OS << "</td></tr>\n";
+    }
     OS << "</table>\n";
   }
 

@@ -48,15 +48,19 @@ llvm::StringRef signalKindName(SignalKind K) {
     return "grad-not-cleared";
   case SignalKind::OpCount:
     return "op-count";
+  case SignalKind::Allocation:
+    return "allocation";
+  case SignalKind::CudaAlloc:
+    return "cuda-alloc";
   }
   return "none";
 }
 
 CheckSignal signalForCheck(llvm::StringRef Check) {
   // The one table that ties checks to runtime signals (docs/validator.md).
-  // The signals of checks still to come (growing `cat`, evaluation without
-  // no-grad, gradients never cleared, per-element loops) are recorded and
-  // reported under "signals" already; a new check is one line here.
+  // The signals of checks still to come (evaluation without no-grad,
+  // gradients never cleared) are recorded and reported under "signals"
+  // already; a new check is one line here.
   CheckSignal S;
   if (Check == "torch-sync-item") {
     S.Kind = SignalKind::Item;
@@ -74,6 +78,37 @@ CheckSignal signalForCheck(llvm::StringRef Check) {
   } else if (Check == "torch-sync-explicit") {
     S.Kind = SignalKind::ExplicitSync;
     S.OnlyOnGpu = true;
+    S.Why = "CUDA sync-debug reports";
+  } else if (Check == "torch-loop-cat-accumulate") {
+    S.Kind = SignalKind::GrowingCat;
+  } else if (Check == "torch-loop-per-element" ||
+             Check == "torch-loop-per-sample-forward") {
+    // Each call is cheap; their number is the cost.
+    S.Kind = SignalKind::OpCount;
+    S.MinPerStep = LoopOpCallsPerStep;
+  } else if (Check == "torch-loop-invariant-forward") {
+    // The runtime cannot tell that the input did not change, only that the
+    // forward ran again every step: the work that hoisting it saves.
+    S.Kind = SignalKind::OpCount;
+    S.MinPerStep = 1;
+  } else if (Check == "torch-loop-invariant-tensor") {
+    S.Kind = SignalKind::Allocation;
+    S.MinPerStep = 1;
+  } else if (Check == "torch-loop-rebuilt-state") {
+    S.Why = "rebuilding an optimizer runs no operator at its line (its "
+            "constructor allocates nothing; its state comes back lazily "
+            "inside step()), so the runtime cannot tell a rebuilt state from "
+            "a kept one";
+  } else if (Check == "torch-loop-accessor-in-loop") {
+    S.Why = "creating an accessor runs no libtorch operator (it checks the "
+            "tensor's dimensions and reads its data pointer on the host); "
+            "the runtime observes operators only";
+  } else if (Check == "cuda-alloc-in-loop") {
+    // The runtime counts the calls of a shared libcudart's allocator; what
+    // they cost (an allocation, the synchronization of cudaFree) shows on a
+    // GPU only.
+    S.Kind = SignalKind::CudaAlloc;
+    S.CostOnDevice = true;
   } else if (Check.starts_with("cuda-")) {
     S.Why = "the runtime observes libtorch operators; calls to the CUDA "
             "runtime API are not observed";
@@ -341,7 +376,15 @@ bool carriesSignal(SignalKind Kind, const Site &S, bool Gpu, bool &StandIn) {
   case SignalKind::GradNotCleared:
     return S.has(FlagGradNotCleared);
   case SignalKind::OpCount:
-    return !S.has(FlagBackward) && !S.has(FlagGradNotCleared);
+    return !S.has(FlagBackward) && !S.has(FlagGradNotCleared) &&
+           !S.has(FlagCudaAlloc);
+  case SignalKind::Allocation:
+    return S.has(FlagFactory);
+  case SignalKind::CudaAlloc:
+    if (!S.has(FlagCudaAlloc))
+      return false;
+    StandIn = !Gpu;
+    return true;
   case SignalKind::None:
     return false;
   }
@@ -363,6 +406,27 @@ bool isGrowing(const std::vector<SeriesPoint> &Series) {
   }
   return Up * 2 >= Series.size() - 1 &&
          Series.back().MaxBytes > Series.front().MaxBytes;
+}
+
+/// Adds \p From's points to \p Into's, step by step (both in step order).
+void mergeSeries(std::vector<SeriesPoint> &Into,
+                 const std::vector<SeriesPoint> &From) {
+  std::vector<SeriesPoint> Out;
+  size_t I = 0, J = 0;
+  while (I < Into.size() || J < From.size()) {
+    if (J == From.size() || (I < Into.size() && Into[I].Step < From[J].Step)) {
+      Out.push_back(Into[I++]);
+    } else if (I == Into.size() || From[J].Step < Into[I].Step) {
+      Out.push_back(From[J++]);
+    } else {
+      SeriesPoint P = Into[I++];
+      P.Count += From[J].Count;
+      P.Bytes += From[J].Bytes;
+      P.MaxBytes = std::max(P.MaxBytes, From[J++].MaxBytes);
+      Out.push_back(P);
+    }
+  }
+  Into = std::move(Out);
 }
 
 bool isUserFrame(const SourceFrame &F) {
@@ -426,7 +490,11 @@ std::string signalPhrase(SignalKind K) {
   case SignalKind::GradNotCleared:
     return "accumulated gradients across optimizer steps";
   case SignalKind::OpCount:
-    return "ran operators";
+    return "ran an operator";
+  case SignalKind::Allocation:
+    return "created a tensor from no tensor (a factory call)";
+  case SignalKind::CudaAlloc:
+    return "called the CUDA runtime's allocator";
   case SignalKind::None:
     break;
   }
@@ -445,6 +513,10 @@ std::string standInNote(SignalKind K, const PerStep &Per) {
            bytesText(Per.Bytes) +
            " per step would move on a GPU); the transfer and its wait need a "
            "GPU run to measure";
+  case SignalKind::CudaAlloc:
+    return "this CPU-only run counted the calls; what they cost on a device "
+           "(the allocation, the synchronization of cudaFree) needs a GPU run "
+           "to measure";
   default:
     return "its device cost needs a GPU run to measure";
   }
@@ -529,7 +601,9 @@ Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
         "their bytes, not their duration",
         "explicit synchronizations and the ones CUDA's sync-debug mode "
         "reports (torch-sync-explicit)",
-        "device time per step (CUDA events at step boundaries)"};
+        "device time per step (CUDA events at step boundaries)",
+        "what calls of the CUDA runtime's allocator cost (cuda-alloc-in-loop): "
+        "this run counts the calls it sees, not their time on a device"};
   }
 
   for (const Finding &F : Findings) {
@@ -544,8 +618,10 @@ Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
       continue;
     }
     if (CS.OnlyOnGpu && !V.Gpu) {
+      // The operation may well run here; what shows its cost does not.
       R.Result = Status::NotCheckable;
-      R.Reason = "its signal (CUDA sync-debug reports) needs a GPU run";
+      R.NeedsGpu = true;
+      R.Reason = "its signal (" + CS.Why.str() + ") needs a GPU run";
       V.Findings.push_back(std::move(R));
       continue;
     }
@@ -614,8 +690,18 @@ Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
       E.Signal = Signal;
       R.Seen.push_back(E);
       if (!Signal) {
-        if (V.Gpu && R.Kind == SignalKind::HostToDevice &&
-            St.has(FlagCopyH2DAsync))
+        if (R.Kind == SignalKind::GrowingCat && St.has(FlagCat))
+          NotSignalWhy.push_back(
+              St.Series.size() < 3
+                  ? "the `cat` ran in fewer than three measured steps"
+                  : llvm::formatv("the `cat`'s output did not grow from step "
+                                  "to step ({0} in the first measured step, "
+                                  "{1} in the last)",
+                                  bytesText(St.Series.front().MaxBytes),
+                                  bytesText(St.Series.back().MaxBytes))
+                        .str());
+        else if (V.Gpu && R.Kind == SignalKind::HostToDevice &&
+                 St.has(FlagCopyH2DAsync))
           NotSignalWhy.push_back(
               "the copy was non-blocking from pinned memory");
         else if (V.Gpu && St.has(FlagMove) && St.Src == St.Dst)
@@ -625,6 +711,14 @@ Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
         continue;
       }
       AnyStandIn |= StandIn;
+      if (R.Kind == SignalKind::GrowingCat) {
+        // Two growing `cat`s on one line: the one that ends largest.
+        if (R.Series.empty() ||
+            St.Series.back().MaxBytes > R.Series.back().MaxBytes)
+          R.Series = St.Series;
+      } else if (R.Kind == SignalKind::Allocation) {
+        mergeSeries(R.Series, St.Series);
+      }
       Measured.add(St.Measured);
       Outside.add(St.Setup);
       Outside.add(St.Tail);
@@ -647,6 +741,18 @@ Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
                             ? "in " + FunctionName + " (matched by function)"
                             : "at this line";
 
+    if (R.Kind == SignalKind::CudaAlloc && !V.Gpu && !R.Total.Count) {
+      // A CPU-only run seldom reaches CUDA code, and a program linked with
+      // the static libcudart (nvcc's default) is not seen calling it: no
+      // call here says nothing.
+      R.Result = Status::NotCheckable;
+      R.NeedsGpu = true;
+      R.Reason = "no call of the CUDA runtime's allocator was seen at this "
+                 "line; its signal (cudaMalloc/cudaFree calls per step, seen "
+                 "through a shared libcudart) needs a GPU run";
+      V.Findings.push_back(std::move(R));
+      continue;
+    }
     if (!Exercised) {
       R.Result = Status::NotExercised;
       R.Reason = R.MatchedByFunction
@@ -658,13 +764,34 @@ Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
                             : "no operator ran from this file during the run "
                               "(the code was not reached, or the finding is "
                               "about another program)";
+      if (R.Kind == SignalKind::CudaAlloc)
+        R.Reason += "; calls of the CUDA runtime's allocator are seen only "
+                    "through a shared libcudart (nvcc links the static one "
+                    "unless told -cudart shared)";
       V.Findings.push_back(std::move(R));
       continue;
     }
     bool Counted = R.Kind == SignalKind::GradWithoutBackward
                        ? Measured.Nodes > 0
                        : Measured.Count > 0;
-    if (S.StepsMeasured && Counted) {
+    // A count below the check's threshold is the line running, not the
+    // pattern the check is about (one `select` is not a per-element loop).
+    double Reached = S.StepsMeasured ? Measured.Count / N
+                                     : static_cast<double>(R.Total.Count);
+    bool BelowThreshold = Counted && CS.MinPerStep > 0 &&
+                          Reached < CS.MinPerStep &&
+                          (S.StepsMeasured || R.Total.Count >= 2);
+    if (BelowThreshold) {
+      R.Result = Status::NotObserved;
+      R.Per.Count = Reached;
+      R.Per.Ns = S.StepsMeasured ? Measured.Ns / N : R.Total.Ns;
+      R.Per.Bytes = S.StepsMeasured ? Measured.Bytes / N : R.Total.Bytes;
+      R.Reason = llvm::formatv("the line {0} {1:F2} times per {2}, fewer than "
+                               "the {3:F0} per step that confirm this check",
+                               signalPhrase(R.Kind), Reached,
+                               S.StepsMeasured ? "step" : "run", CS.MinPerStep)
+                     .str();
+    } else if (S.StepsMeasured && Counted) {
       R.Result = Status::Confirmed;
       R.NeedsGpu = AnyStandIn && CS.CostOnDevice;
       R.Per.Count =
@@ -681,6 +808,18 @@ Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
                      .str();
       if (R.Per.Bytes > 0)
         R.Reason += ", " + bytesText(R.Per.Bytes) + " per step";
+      if (!R.Series.empty() && R.Kind == SignalKind::GrowingCat)
+        R.Reason +=
+            llvm::formatv("; the output grew from {0} to {1} over {2} "
+                          "steps",
+                          bytesText(R.Series.front().MaxBytes),
+                          bytesText(R.Series.back().MaxBytes), R.Series.size())
+                .str();
+      if (CS.MinPerStep > 1)
+        R.Reason += llvm::formatv(" (this check is confirmed from {0:F0} calls "
+                                  "per step)",
+                                  CS.MinPerStep)
+                        .str();
       if (R.NeedsGpu)
         R.Reason += "; " + standInNote(R.Kind, R.Per);
     } else if (!S.StepsMeasured && R.Total.Count >= 2) {

@@ -48,6 +48,12 @@ enum class SignalKind {
   GradNotCleared,
   /// How many operators the line runs per step.
   OpCount,
+  /// Tensors created from no tensor (factories: zeros, ones, empty, randn,
+  /// full, ...) at the line, per step, and their bytes.
+  Allocation,
+  /// Calls of the CUDA runtime's allocator (cudaMalloc, cudaFree,
+  /// cudaMallocHost, cudaFreeHost, cudaHostAlloc) at the line, per step.
+  CudaAlloc,
 };
 llvm::StringRef signalKindName(SignalKind K);
 
@@ -58,9 +64,20 @@ struct CheckSignal {
   bool OnlyOnGpu = false;
   /// On a CPU run the operation is seen but its device cost is not.
   bool CostOnDevice = false;
-  /// Why there is no signal, when Kind is None.
+  /// Why there is no signal, when Kind is None; for OnlyOnGpu, what the
+  /// signal is that a GPU run would show.
   llvm::StringRef Why;
+  /// The calls per measured step (over the run, without steps) at the line
+  /// that the signal must reach to confirm: a per-element loop is many tiny
+  /// calls, not one. 0 asks for any.
+  double MinPerStep = 0;
 };
+
+/// The operator calls per step at a line that confirm a per-element or
+/// per-sample loop (torch-loop-per-element, torch-loop-per-sample-forward):
+/// an element access is a `select` and a read or a write, so 16 calls is
+/// about eight elements a step, more than any vectorized line runs.
+inline constexpr double LoopOpCallsPerStep = 16;
 CheckSignal signalForCheck(llvm::StringRef Check);
 
 struct PerStep {
@@ -100,6 +117,9 @@ struct FindingResult {
   /// A CPU run saw the operation but not what it costs on a device.
   bool NeedsGpu = false;
   std::vector<Evidence> Seen;
+  /// Per measured step, for signals that change from step to step: the
+  /// growing `cat`'s output, the allocations at the line.
+  std::vector<SeriesPoint> Series;
 };
 
 /// A signal found in the run, whether or not a finding asked for it.

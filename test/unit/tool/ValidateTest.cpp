@@ -75,6 +75,21 @@ struct FakeRun {
                 "aten::addmm"};
   }
 
+  /// Replaces the steps with \p N measured ones of 1 ms each (plus the
+  /// unmeasured first one and an empty last one).
+  void measure(uint64_t N) {
+    Data.Steps.clear();
+    for (uint64_t I = 0; I < N + 2; ++I) {
+      StepRecord S;
+      S.Index = I;
+      S.Complete = I <= N;
+      S.StartNs = 1000000 * I;
+      S.EndNs = 1000000 * (I + 1);
+      S.OpNs = 600000;
+      Data.Steps.push_back(S);
+    }
+  }
+
   /// Adds a site whose stack is the given frames.
   Site &site(unsigned Op, uint32_t Flags, SourceStack Stack) {
     unsigned Id = static_cast<unsigned>(Data.Stacks.size());
@@ -438,6 +453,236 @@ TEST(ValidateTest, ReportsAreWellFormed) {
   EXPECT_EQ(Html.find("&lt;arg&gt;") != std::string::npos, true);
   EXPECT_EQ(Html.find("<arg>"), std::string::npos);
   EXPECT_NE(Html.find("<svg"), std::string::npos);
+}
+
+/// One point per measured step (1..N) of the given output sizes or counts.
+std::vector<SeriesPoint> perStep(std::vector<uint64_t> Values,
+                                 uint64_t Count = 1) {
+  std::vector<SeriesPoint> Out;
+  for (size_t I = 0; I < Values.size(); ++I)
+    Out.push_back(
+        {static_cast<int64_t>(I + 1), Count, Values[I] * Count, Values[I]});
+  return Out;
+}
+
+TEST(ValidateTest, LoopChecksOnACpuRun) {
+  FakeRun Run;
+  Run.measure(4);
+  Run.Data.Ops.push_back("aten::select"); // 5
+  Run.Data.Ops.push_back("aten::zeros");  // 6
+  Run.Data.Ops.push_back("cudaMalloc");   // 7
+  // History = cat({History, Out}) at line 10: one more 64 B row every step.
+  Site &Growing = Run.site(3, FlagCat | FlagGradMode, {frame(10)});
+  Growing.Measured = tally(4, 400, 64 + 128 + 192 + 256);
+  Growing.Setup = tally(1, 100, 0);
+  Growing.StepsSeen = 4;
+  Growing.Series = perStep({64, 128, 192, 256});
+  // A batch built by cat at line 20: the same size every step.
+  Site &Fixed = Run.site(3, FlagCat | FlagGradMode, {frame(20)});
+  Fixed.Measured = tally(4, 400, 4 * 64);
+  Fixed.StepsSeen = 4;
+  Fixed.Series = perStep({64, 64, 64, 64});
+  // A loop over 40 elements at line 30: `t[i].item()`, 80 calls a step.
+  Site &Select = Run.site(5, FlagGradMode, {frame(30)});
+  Select.Measured = tally(160, 160000);
+  Select.StepsSeen = 4;
+  Site &Item = Run.site(0, FlagItem | FlagGradMode, {frame(30)});
+  Item.Measured = tally(160, 80000, 160 * 4);
+  Item.StepsSeen = 4;
+  // One element access a step at line 40: not a per-element loop.
+  Site &One = Run.site(5, FlagGradMode, {frame(40)});
+  One.Measured = tally(8, 8000);
+  One.StepsSeen = 4;
+  // torch::zeros({32, 32}) every step at line 50: 4 KiB a step.
+  Site &Zeros = Run.site(6, FlagFactory | FlagGradMode, {frame(50)});
+  Zeros.Measured = tally(4, 2000, 4 * 4096);
+  Zeros.StepsSeen = 4;
+  Zeros.Series = perStep({4096, 4096, 4096, 4096});
+  // Line 60 runs an operator that creates nothing from nothing.
+  Site &Addmm = Run.site(4, FlagGradMode, {frame(60)});
+  Addmm.Measured = tally(4);
+  Addmm.StepsSeen = 4;
+  // A factory at line 70 that ran only before the measured steps.
+  Site &SetupZeros = Run.site(6, FlagFactory, {frame(70)});
+  SetupZeros.Setup = tally(1, 500, 4096);
+  // cudaMalloc of 1 MiB every step at line 90, through a shared libcudart.
+  Site &Malloc = Run.site(7, FlagCudaAlloc, {frame(90)});
+  Malloc.Measured = tally(4, 4000, 4 << 20);
+  Malloc.StepsSeen = 4;
+
+  Validation V = Run.judge({finding("torch-loop-cat-accumulate", 10),
+                            finding("torch-loop-cat-accumulate", 20),
+                            finding("torch-loop-per-element", 30),
+                            finding("torch-loop-per-element", 40),
+                            finding("torch-loop-per-sample-forward", 30),
+                            finding("torch-loop-invariant-forward", 40),
+                            finding("torch-loop-invariant-tensor", 50),
+                            finding("torch-loop-invariant-tensor", 60),
+                            finding("torch-loop-invariant-tensor", 70),
+                            finding("torch-loop-invariant-tensor", 80),
+                            finding("cuda-alloc-in-loop", 30),
+                            finding("cuda-alloc-in-loop", 90),
+                            finding("torch-loop-rebuilt-state", 30),
+                            finding("torch-loop-accessor-in-loop", 30)});
+  ASSERT_EQ(V.Totals.StepsMeasured, 4u);
+
+  const FindingResult &Cat = resultAt(V, "torch-loop-cat-accumulate", 10);
+  EXPECT_EQ(Cat.Result, Status::Confirmed);
+  EXPECT_EQ(Cat.Kind, SignalKind::GrowingCat);
+  EXPECT_DOUBLE_EQ(Cat.Per.Count, 1.0);
+  EXPECT_DOUBLE_EQ(Cat.Per.Bytes, 160.0);
+  EXPECT_EQ(Cat.StepsSeen, 4u);
+  ASSERT_EQ(Cat.Series.size(), 4u);
+  EXPECT_EQ(Cat.Series.back().MaxBytes, 256u);
+  EXPECT_NE(Cat.Reason.find("grew from 64 B to 256 B over 4 steps"),
+            std::string::npos)
+      << Cat.Reason;
+  EXPECT_FALSE(Cat.NeedsGpu);
+
+  const FindingResult &NoGrowth = resultAt(V, "torch-loop-cat-accumulate", 20);
+  EXPECT_EQ(NoGrowth.Result, Status::NotObserved);
+  EXPECT_NE(NoGrowth.Reason.find("did not grow"), std::string::npos)
+      << NoGrowth.Reason;
+  EXPECT_TRUE(NoGrowth.Series.empty());
+
+  const FindingResult &PerElement = resultAt(V, "torch-loop-per-element", 30);
+  EXPECT_EQ(PerElement.Result, Status::Confirmed);
+  EXPECT_EQ(PerElement.Kind, SignalKind::OpCount);
+  EXPECT_DOUBLE_EQ(PerElement.Per.Count, 80.0);
+  EXPECT_DOUBLE_EQ(PerElement.Per.Ns, 60000.0);
+  EXPECT_NE(PerElement.Reason.find("from 16 calls per step"), std::string::npos)
+      << PerElement.Reason;
+  EXPECT_EQ(resultAt(V, "torch-loop-per-sample-forward", 30).Result,
+            Status::Confirmed);
+
+  const FindingResult &Few = resultAt(V, "torch-loop-per-element", 40);
+  EXPECT_EQ(Few.Result, Status::NotObserved);
+  EXPECT_DOUBLE_EQ(Few.Per.Count, 2.0);
+  EXPECT_NE(Few.Reason.find("fewer than the 16 per step"), std::string::npos)
+      << Few.Reason;
+  // Two calls a step is the forward running every step: what hoisting an
+  // invariant forward saves.
+  const FindingResult &Forward =
+      resultAt(V, "torch-loop-invariant-forward", 40);
+  EXPECT_EQ(Forward.Result, Status::Confirmed);
+  EXPECT_DOUBLE_EQ(Forward.Per.Count, 2.0);
+
+  const FindingResult &Alloc = resultAt(V, "torch-loop-invariant-tensor", 50);
+  EXPECT_EQ(Alloc.Result, Status::Confirmed);
+  EXPECT_EQ(Alloc.Kind, SignalKind::Allocation);
+  EXPECT_DOUBLE_EQ(Alloc.Per.Count, 1.0);
+  EXPECT_DOUBLE_EQ(Alloc.Per.Bytes, 4096.0);
+  EXPECT_EQ(Alloc.StepsSeen, 4u);
+  EXPECT_EQ(Alloc.Series.size(), 4u);
+  EXPECT_NE(Alloc.Reason.find("4.0 KiB per step"), std::string::npos)
+      << Alloc.Reason;
+  const FindingResult &NoFactory =
+      resultAt(V, "torch-loop-invariant-tensor", 60);
+  EXPECT_EQ(NoFactory.Result, Status::NotObserved);
+  EXPECT_NE(NoFactory.Reason.find("never created a tensor"), std::string::npos)
+      << NoFactory.Reason;
+  const FindingResult &SetupOnly =
+      resultAt(V, "torch-loop-invariant-tensor", 70);
+  EXPECT_EQ(SetupOnly.Result, Status::NotObserved);
+  EXPECT_NE(SetupOnly.Reason.find("outside the measured steps"),
+            std::string::npos);
+  EXPECT_EQ(resultAt(V, "torch-loop-invariant-tensor", 80).Result,
+            Status::NotExercised);
+
+  // No allocator call seen on a CPU run says nothing: a GPU run's signal.
+  const FindingResult &Cuda = resultAt(V, "cuda-alloc-in-loop", 30);
+  EXPECT_EQ(Cuda.Result, Status::NotCheckable);
+  EXPECT_TRUE(Cuda.NeedsGpu);
+  EXPECT_NE(Cuda.Reason.find("cudaMalloc"), std::string::npos);
+  EXPECT_NE(Cuda.Reason.find("needs a GPU run"), std::string::npos);
+  // Calls seen through a shared libcudart confirm it; their cost needs a GPU.
+  const FindingResult &CudaSeen = resultAt(V, "cuda-alloc-in-loop", 90);
+  EXPECT_EQ(CudaSeen.Result, Status::Confirmed);
+  EXPECT_TRUE(CudaSeen.NeedsGpu);
+  EXPECT_DOUBLE_EQ(CudaSeen.Per.Count, 1.0);
+  EXPECT_DOUBLE_EQ(CudaSeen.Per.Bytes, 1 << 20);
+  EXPECT_NE(CudaSeen.Reason.find("needs a GPU run"), std::string::npos)
+      << CudaSeen.Reason;
+
+  // No operator tells these apart: not checkable, and why.
+  const FindingResult &Rebuilt = resultAt(V, "torch-loop-rebuilt-state", 30);
+  EXPECT_EQ(Rebuilt.Result, Status::NotCheckable);
+  EXPECT_NE(Rebuilt.Reason.find("optimizer"), std::string::npos);
+  const FindingResult &Accessor =
+      resultAt(V, "torch-loop-accessor-in-loop", 30);
+  EXPECT_EQ(Accessor.Result, Status::NotCheckable);
+  EXPECT_NE(Accessor.Reason.find("accessor"), std::string::npos);
+}
+
+TEST(ValidateTest, CudaAllocationsOnAGpuRun) {
+  FakeRun Run;
+  Run.Data.CudaAvailable = true;
+  Run.Data.Ops.push_back("cudaMalloc"); // 5
+  Run.Data.Ops.push_back("cudaFree");   // 6
+  // cudaMalloc and cudaFree of a 1 MiB scratch buffer every step at line 10.
+  Site &Malloc = Run.site(5, FlagCudaAlloc, {frame(10)});
+  Malloc.Measured = tally(2, 20000, 2 << 20);
+  Malloc.StepsSeen = 2;
+  Site &Free = Run.site(6, FlagCudaAlloc, {frame(11)});
+  Free.Measured = tally(2, 10000);
+  Free.StepsSeen = 2;
+  // Line 20 launches kernels through libtorch but allocates nothing itself.
+  Site &Addmm = Run.site(4, FlagGradMode, {frame(20)});
+  Addmm.Measured = tally(2);
+  Validation V = Run.judge({finding("cuda-alloc-in-loop", 10),
+                            finding("cuda-alloc-in-loop", 11),
+                            finding("cuda-alloc-in-loop", 20)});
+  const FindingResult &Alloc = resultAt(V, "cuda-alloc-in-loop", 10);
+  EXPECT_EQ(Alloc.Result, Status::Confirmed);
+  EXPECT_EQ(Alloc.Kind, SignalKind::CudaAlloc);
+  EXPECT_FALSE(Alloc.NeedsGpu);
+  EXPECT_DOUBLE_EQ(Alloc.Per.Count, 1.0);
+  EXPECT_DOUBLE_EQ(Alloc.Per.Bytes, 1 << 20);
+  EXPECT_EQ(resultAt(V, "cuda-alloc-in-loop", 11).Result, Status::Confirmed);
+  EXPECT_EQ(resultAt(V, "cuda-alloc-in-loop", 20).Result, Status::NotObserved);
+  // The allocator calls are no operators: they are not counted as such.
+  Validation Ops = Run.judge({finding("torch-loop-invariant-forward", 10)});
+  EXPECT_EQ(Ops.Findings.front().Result, Status::NotObserved);
+}
+
+TEST(ValidateTest, ReportsShowLoopMeasurements) {
+  FakeRun Run;
+  Run.measure(3);
+  Site &Growing = Run.site(3, FlagCat | FlagGradMode, {frame(10)});
+  Growing.Measured = tally(3, 300, 64 + 128 + 192);
+  Growing.StepsSeen = 3;
+  Growing.Series = perStep({64, 128, 192});
+  Validation V = Run.judge({finding("torch-loop-cat-accumulate", 10)});
+  RunInfo Info;
+  Info.Argv = {"/bin/train"};
+  Info.Exit.How = ProgramExit::Exited;
+  Info.StepsRequested = 3;
+  Info.Primary = &Run.Data;
+  Info.Processes = {&Run.Data};
+
+  std::string Json;
+  llvm::raw_string_ostream JS(Json);
+  writeJsonReport(JS, Info, V);
+  auto Parsed = llvm::json::parse(Json);
+  ASSERT_TRUE(static_cast<bool>(Parsed)) << llvm::toString(Parsed.takeError());
+  const llvm::json::Object *Finding =
+      (*Parsed->getAsObject()->getArray("findings"))[0].getAsObject();
+  EXPECT_EQ(Finding->getString("signal"), "growing-cat");
+  const llvm::json::Array *Series = Finding->getArray("series");
+  ASSERT_TRUE(Series);
+  ASSERT_EQ(Series->size(), 3u);
+  EXPECT_EQ((*Series)[2].getAsObject()->getInteger("max_bytes"), 192);
+  EXPECT_EQ((*Series)[2].getAsObject()->getInteger("step"), 3);
+  EXPECT_EQ((*Series)[2].getAsObject()->getInteger("bytes"), 192);
+
+  std::string Html;
+  llvm::raw_string_ostream HS(Html);
+  writeHtmlReport(HS, Info, V);
+  // The growth curve: one bar per step, the first and the last size.
+  EXPECT_NE(Html.find("aria-label=\"output bytes per step\""),
+            std::string::npos);
+  EXPECT_NE(Html.find("<title>step 3: 192 B</title>"), std::string::npos);
+  EXPECT_NE(Html.find("64 B &rarr; 192 B over 3 steps"), std::string::npos);
 }
 
 } // namespace
