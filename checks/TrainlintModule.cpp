@@ -9,9 +9,17 @@
 #include "compat.h"
 // clang-format off
 // BEGIN CHECK INCLUDES
+#include "cuda/AllocInLoopCheck.h"
 #include "cuda/MemcpyAsyncPageableCheck.h"
 #include "cuda/MemcpyInLoopCheck.h"
 #include "cuda/SyncInLoopCheck.h"
+#include "torch/LoopAccessorInLoopCheck.h"
+#include "torch/LoopCatAccumulateCheck.h"
+#include "torch/LoopInvariantForwardCheck.h"
+#include "torch/LoopInvariantTensorCheck.h"
+#include "torch/LoopPerElementCheck.h"
+#include "torch/LoopPerSampleForwardCheck.h"
+#include "torch/LoopRebuiltStateCheck.h"
 #include "torch/SyncCreateThenMoveCheck.h"
 #include "torch/SyncDataDependentShapeCheck.h"
 #include "torch/SyncDeviceToHostCheck.h"
@@ -29,9 +37,17 @@ public:
       clang::tidy::ClangTidyCheckFactories &CheckFactories) override {
     // clang-format off
     // BEGIN CHECK REGISTRATIONS
+    CheckFactories.registerCheck<cuda::AllocInLoopCheck>("cuda-alloc-in-loop");
     CheckFactories.registerCheck<cuda::MemcpyAsyncPageableCheck>("cuda-memcpy-async-pageable");
     CheckFactories.registerCheck<cuda::MemcpyInLoopCheck>("cuda-memcpy-in-loop");
     CheckFactories.registerCheck<cuda::SyncInLoopCheck>("cuda-sync-in-loop");
+    CheckFactories.registerCheck<torch::LoopAccessorInLoopCheck>("torch-loop-accessor-in-loop");
+    CheckFactories.registerCheck<torch::LoopCatAccumulateCheck>("torch-loop-cat-accumulate");
+    CheckFactories.registerCheck<torch::LoopInvariantForwardCheck>("torch-loop-invariant-forward");
+    CheckFactories.registerCheck<torch::LoopInvariantTensorCheck>("torch-loop-invariant-tensor");
+    CheckFactories.registerCheck<torch::LoopPerElementCheck>("torch-loop-per-element");
+    CheckFactories.registerCheck<torch::LoopPerSampleForwardCheck>("torch-loop-per-sample-forward");
+    CheckFactories.registerCheck<torch::LoopRebuiltStateCheck>("torch-loop-rebuilt-state");
     CheckFactories.registerCheck<torch::SyncCreateThenMoveCheck>("torch-sync-create-then-move");
     CheckFactories.registerCheck<torch::SyncDataDependentShapeCheck>("torch-sync-data-dependent-shape");
     CheckFactories.registerCheck<torch::SyncDeviceToHostCheck>("torch-sync-device-to-host");
