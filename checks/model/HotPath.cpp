@@ -1,6 +1,7 @@
 //===--- HotPath.cpp - is this statement on the training hot path? --------===//
 
 #include "HotPath.h"
+#include "Mutation.h"
 #include "PerTranslationUnit.h"
 #include "StepCounter.h"
 #include "Timing.h"
@@ -971,6 +972,86 @@ bool HotPathModel::isRareIn(const Stmt &S, const Stmt &Loop) const {
     if (auto Cond = conditionFor(N, Child))
       if (isRareBranch(*Cond, Counters, P->Ctx))
         return true;
+  return false;
+}
+
+bool HotPathModel::isEpochLoop(const Stmt &Loop) const {
+  auto Entry = P->LoopIndex.find(&Loop);
+  if (Entry == P->LoopIndex.end() || Entry->second.first->Key.empty())
+    return false;
+  return P->analysis().isEpochLoop(Entry->second.first->Key,
+                                   Entry->second.second);
+}
+
+/// Whether \p VD keeps its value from one run of \p Region to the next:
+/// declared outside it, or, when \p Region is a function body, a global, a
+/// static local or a parameter passed by reference.
+static bool outlives(const VarDecl &VD, const Stmt &Region, bool RegionIsBody,
+                     const SourceManager &SM) {
+  if (VD.hasGlobalStorage())
+    return true;
+  if (RegionIsBody)
+    return isa<ParmVarDecl>(VD) && VD.getType()->isReferenceType();
+  SourceLocation Loc = SM.getExpansionLoc(VD.getLocation());
+  return !(SM.isBeforeInTranslationUnit(
+               SM.getExpansionLoc(Region.getBeginLoc()), Loc) &&
+           SM.isBeforeInTranslationUnit(
+               Loc, SM.getExpansionLoc(Region.getEndLoc())));
+}
+
+/// Adds to \p Out the variables and members that \p E reads and that keep
+/// their value across runs of \p Region.
+static void collectGuardState(const Stmt *E, const Stmt &Region,
+                              bool RegionIsBody, const SourceManager &SM,
+                              llvm::SmallVectorImpl<const ValueDecl *> &Out) {
+  if (!E)
+    return;
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(E)) {
+    if (const auto *VD = dyn_cast<VarDecl>(Ref->getDecl()))
+      if (outlives(*VD, Region, RegionIsBody, SM))
+        Out.push_back(VD);
+    return;
+  }
+  if (const auto *Member = dyn_cast<MemberExpr>(E)) {
+    // A member of a local object lives as long as the object.
+    const Expr *Base = Member->getBase()->IgnoreParenImpCasts();
+    const auto *BaseRef = dyn_cast<DeclRefExpr>(Base);
+    const auto *BaseVar = BaseRef ? dyn_cast<VarDecl>(BaseRef->getDecl()) : nullptr;
+    if (isa<FieldDecl>(Member->getMemberDecl()) &&
+        (!BaseVar || BaseVar->getType()->isPointerType() ||
+         outlives(*BaseVar, Region, RegionIsBody, SM)))
+      Out.push_back(Member->getMemberDecl());
+  }
+  for (const Stmt *Child : E->children())
+    collectGuardState(Child, Region, RegionIsBody, SM, Out);
+}
+
+bool HotPathModel::isGuardedInit(const Stmt &S, const Stmt *Within) const {
+  // The conditions between S and the region, each with the branch S is in.
+  llvm::SmallVector<std::pair<const Expr *, const Stmt *>, 4> Guards;
+  const Stmt *Child = &S, *Region = nullptr;
+  for (const Stmt *N = P->Parents.lookup(Child); N;
+       Child = N, N = P->Parents.lookup(N)) {
+    if (N == Within) {
+      Region = N;
+      break;
+    }
+    if (const auto *If = dyn_cast<IfStmt>(N))
+      if (If->getThen() == Child)
+        Guards.push_back({If->getCond(), Child});
+    Region = N;
+  }
+  if (!Region || Guards.empty())
+    return false;
+  bool RegionIsBody = Region != Within;
+  const SourceManager &SM = P->Ctx.getSourceManager();
+  for (const auto &[Cond, Branch] : Guards) {
+    llvm::SmallVector<const ValueDecl *, 4> State;
+    collectGuardState(Cond, *Region, RegionIsBody, SM, State);
+    for (const ValueDecl *D : State)
+      if (isModifiedIn(*D, *Branch))
+        return true;
+  }
   return false;
 }
 

@@ -148,6 +148,23 @@ public:
   /// `step % N == 0` (StepCounter.h).
   bool isRareIn(const clang::Stmt &S, const clang::Stmt &Loop) const;
 
+  /// Whether \p Loop is an epoch loop: not a step loop, nor nested in one,
+  /// while each of its iterations trains, in a training loop nested in it or
+  /// in a function it calls (`for (epoch...) { for (batch : *loader) ... }`,
+  /// `for (epoch...) trainEpoch(...)`). A loop around an epoch loop (over
+  /// cross-validation folds, over trials) is one too.
+  bool isEpochLoop(const clang::Stmt &Loop) const;
+
+  /// Whether \p S runs under a guard that its own branch turns off: an `if`
+  /// between \p S and \p Within (or, when \p Within is null or does not
+  /// hold \p S, its function's body) whose condition reads a variable or
+  /// member that outlives the region and that the branch writes:
+  /// `if (!buf) cudaMalloc(&buf, n);`, `if (n > capacity) { ...; capacity =
+  /// n; }`, `if (!optimizer) optimizer = ...;`. Lazy initialization and
+  /// growth run on a few iterations only.
+  bool isGuardedInit(const clang::Stmt &S,
+                     const clang::Stmt *Within = nullptr) const;
+
   /// False when the code runs only on the CPU: the unit (and, with a
   /// summary, the project) names no device but the CPU, or the options say
   /// so. In a project run, a unit that names only the CPU may still be

@@ -355,6 +355,8 @@ struct HotAnalysis::Impl {
   const ProjectGraph &G;
   /// Step loops by function and index.
   std::map<std::pair<std::string, int>, LoopKind> StepLoops;
+  /// Loops that are not step loops but whose iterations train.
+  std::set<std::pair<std::string, int>> EpochLoops;
   std::map<std::string, Reach> HotFunctions;
   std::map<std::tuple<std::string, unsigned, bool>, unsigned> Memo;
   std::map<std::string, std::vector<std::string>> Definitions;
@@ -467,8 +469,13 @@ struct HotAnalysis::Impl {
         // Otherwise an epoch loop around a step loop, or ordinary code.
         if (Kind)
           StepLoops[{Usr, Loop}] = *Kind;
+        else if (All & TrainingSignals)
+          EpochLoops.insert({Usr, Loop});
       }
     }
+    // A loop nested in a step loop is part of that step, not an epoch.
+    for (auto It = EpochLoops.begin(); It != EpochLoops.end();)
+      It = stepLoopOf(It->first, It->second) ? EpochLoops.erase(It) : std::next(It);
   }
 
   bool hasNestedStepLoop(const std::string &Usr, const GraphFunction &F,
@@ -605,6 +612,10 @@ HotAnalysis::~HotAnalysis() = default;
 std::optional<std::pair<LoopKind, int>>
 HotAnalysis::stepLoopOf(llvm::StringRef Function, int Loop) const {
   return P->stepLoopOf(Function.str(), Loop);
+}
+
+bool HotAnalysis::isEpochLoop(llvm::StringRef Function, int Loop) const {
+  return P->EpochLoops.count({Function.str(), Loop}) != 0;
 }
 
 std::optional<HotReach> HotAnalysis::resolve(llvm::StringRef Function,

@@ -247,6 +247,11 @@ public:
   std::optional<std::pair<LoopKind, int>> stepLoopOf(llvm::StringRef Function,
                                                      int Loop) const;
 
+  /// Whether \p Loop of \p Function is an epoch loop: neither a step loop
+  /// nor nested in one, while its iterations train, in a training loop
+  /// nested in it or in a function it calls.
+  bool isEpochLoop(llvm::StringRef Function, int Loop) const;
+
   /// Why a statement at \p At in \p Function is hot: a step loop around it
   /// in its own function, or a chain of calls from a step loop; nothing when
   /// it is not hot.

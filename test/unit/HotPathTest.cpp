@@ -697,4 +697,90 @@ void f(torch::Tensor x, torch::optim::SGD &opt) {
   EXPECT_EQ(Note->At.Loop, 1);
 }
 
+TEST(HotPathTest, EpochLoopsEncloseATrainingLoop) {
+  Parsed P(std::string(Preamble) + R"cpp(
+void trainEpoch(torch::Tensor x) {
+  for (int step = 0; step < 100; ++step) x.backward();
+}
+void evalEpoch(torch::nn::Linear &m, torch::Tensor x) {
+  for (int step = 0; step < 100; ++step) m->forward(x);
+}
+void f(torch::Tensor x, torch::nn::Linear &m) {
+  for (int fold = 0; fold < 5; ++fold) {
+    probe();
+    for (int epoch = 0; epoch < 3; ++epoch) {
+      probe();
+      for (int step = 0; step < 100; ++step) {
+        for (int k = 0; k < 4; ++k) probe();
+        x.backward();
+      }
+    }
+  }
+  for (int epoch = 0; epoch < 3; ++epoch) { probe(); trainEpoch(x); }
+  for (int epoch = 0; epoch < 3; ++epoch) { probe(); evalEpoch(m, x); }
+  for (int i = 0; i < 3; ++i) probe();
+})cpp");
+  auto Probes = P.callsByPlace("probe");
+  ASSERT_EQ(Probes.size(), 6u);
+  auto innermost = [&](unsigned N) {
+    return P.model().enclosingLoops(*Probes[N].front()).front();
+  };
+  EXPECT_TRUE(P.model().isEpochLoop(*innermost(0))) << "the fold loop";
+  EXPECT_TRUE(P.model().isEpochLoop(*innermost(1))) << "the epoch loop";
+  EXPECT_FALSE(P.model().isEpochLoop(*innermost(2)))
+      << "nested in the step loop: part of the step";
+  EXPECT_FALSE(P.model().isEpochLoop(
+      *P.model().enclosingLoops(*Probes[2].front())[1]))
+      << "the step loop itself";
+  EXPECT_TRUE(P.model().isEpochLoop(*innermost(3)))
+      << "trains through the function it calls";
+  EXPECT_FALSE(P.model().isEpochLoop(*innermost(4)))
+      << "around an evaluation loop only";
+  EXPECT_FALSE(P.model().isEpochLoop(*innermost(5))) << "trains nothing";
+}
+
+TEST(HotPathTest, GuardsThatTheirBranchTurnsOffAreLazyInitialization) {
+  Parsed P(std::string(Preamble) + R"cpp(
+void use(float *);
+struct Cache { float *buf = nullptr; size_t cap = 0; };
+float *global = nullptr;
+void ensure(Cache &c, size_t n) {
+  if (n > c.cap) { probe(); c.cap = n; }
+}
+void ensureByValue(size_t cap, size_t n) {
+  if (n > cap) { probe(); cap = n; }
+}
+void f(torch::Tensor x, size_t n) {
+  float *buf = nullptr;
+  bool first = true;
+  for (int step = 0; step < 100; ++step) {
+    if (!buf) { probe(); cudaMalloc((void **)&buf, n); }
+    if (first) { probe(); first = false; }
+    if (!global) probe();
+    float *local = nullptr;
+    if (!local) { probe(); cudaMalloc((void **)&local, n); }
+    Cache fresh;
+    if (!fresh.buf) { probe(); fresh.buf = local; }
+    if (n > 0) { probe(); use(buf); }
+    x.backward();
+  }
+})cpp");
+  auto Probes = P.callsByPlace("probe");
+  ASSERT_EQ(Probes.size(), 8u);
+  auto guarded = [&](unsigned N) {
+    const CallExpr *Call = Probes[N].front();
+    auto Loops = P.model().enclosingLoops(*Call);
+    return P.model().isGuardedInit(*Call, Loops.empty() ? nullptr
+                                                        : Loops.front());
+  };
+  EXPECT_TRUE(guarded(0)) << "a member of a reference parameter, grown";
+  EXPECT_FALSE(guarded(1)) << "a by-value parameter is fresh on each call";
+  EXPECT_TRUE(guarded(2)) << "allocated once, through its address";
+  EXPECT_TRUE(guarded(3)) << "a first-time flag the branch clears";
+  EXPECT_FALSE(guarded(4)) << "the branch does not write the global";
+  EXPECT_FALSE(guarded(5)) << "a local of the loop is null on every step";
+  EXPECT_FALSE(guarded(6)) << "a member of a local object of the loop";
+  EXPECT_FALSE(guarded(7)) << "the branch writes nothing its condition reads";
+}
+
 } // namespace
