@@ -501,6 +501,7 @@ void synchronize(int64_t device_index = -1);
 } // namespace cuda
 
 namespace nn {
+template <typename Contained> class ModuleHolder;
 class Module {
 public:
   virtual ~Module();
@@ -512,11 +513,18 @@ public:
   void zero_grad(bool set_to_none = true);
   template <typename ModuleType>
   std::shared_ptr<ModuleType> register_module(std::string name, std::shared_ptr<ModuleType> module);
+  template <typename ModuleType>
+  std::shared_ptr<ModuleType> register_module(std::string name, ModuleHolder<ModuleType> module_holder);
+  Tensor &register_parameter(std::string name, Tensor tensor, bool requires_grad = true);
+  Tensor &register_buffer(std::string name, Tensor tensor);
 };
 template <typename Contained> class ModuleHolder {
 public:
   ModuleHolder();
+  ModuleHolder(std::nullptr_t);
+  ModuleHolder(std::shared_ptr<Contained> module);
   template <typename... Args> explicit ModuleHolder(Args &&...args);
+  explicit operator bool() const noexcept;
   Contained *operator->();
   const Contained *operator->() const;
   template <typename... Args> Tensor operator()(Args &&...args);
@@ -551,12 +559,24 @@ double clip_grad_norm_(const std::vector<Tensor> &parameters, double max_norm,
 } // namespace nn
 
 namespace optim {
-class OptimizerOptions {};
+class OptimizerOptions {
+public:
+  virtual double get_lr() const;
+  virtual void set_lr(const double lr);
+};
+class OptimizerParamGroup {
+public:
+  OptimizerParamGroup(std::vector<Tensor> params);
+  OptimizerOptions &options();
+  std::vector<Tensor> &params();
+};
 class Optimizer {
 public:
   virtual ~Optimizer();
   virtual Tensor step();
   void zero_grad(bool set_to_none = true);
+  void add_param_group(const OptimizerParamGroup &param_group);
+  std::vector<OptimizerParamGroup> &param_groups() noexcept;
 };
 struct SGDOptions {
   SGDOptions(double lr);
