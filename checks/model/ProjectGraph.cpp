@@ -475,7 +475,8 @@ struct HotAnalysis::Impl {
     }
     // A loop nested in a step loop is part of that step, not an epoch.
     for (auto It = EpochLoops.begin(); It != EpochLoops.end();)
-      It = stepLoopOf(It->first, It->second) ? EpochLoops.erase(It) : std::next(It);
+      It = stepLoopOf(It->first, It->second) ? EpochLoops.erase(It)
+                                             : std::next(It);
   }
 
   bool hasNestedStepLoop(const std::string &Usr, const GraphFunction &F,
