@@ -241,6 +241,34 @@ bool isDatasetGet(const FunctionDecl *FD) {
          isSameOrDerivedFrom(MD->getParent(), "torch::data::datasets::Dataset");
 }
 
+/// Whether the index \p E moves with \p Counter: the counter itself, an
+/// affine expression of it (`i + 1`, `2 * i`, `n - 1 - i`), a cast of one,
+/// or an element of an array or vector at one (`order[i]`). Not a choice
+/// made from it (`i != 0 ? 1 : 0`) nor a call, which may take few values.
+bool followsCounter(const Expr *E, const VarDecl &Counter) {
+  E = ignoreUnwritten(E);
+  if (!E)
+    return false;
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    return DRE->getDecl()->getCanonicalDecl() == Counter.getCanonicalDecl();
+  if (const auto *Cast = dyn_cast<ExplicitCastExpr>(E))
+    return followsCounter(Cast->getSubExpr(), Counter);
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    return (UO->getOpcode() == UO_Minus || UO->getOpcode() == UO_Plus) &&
+           followsCounter(UO->getSubExpr(), Counter);
+  if (const auto *BO = dyn_cast<BinaryOperator>(E))
+    return (BO->isAdditiveOp() || BO->isMultiplicativeOp()) &&
+           (followsCounter(BO->getLHS(), Counter) ||
+            followsCounter(BO->getRHS(), Counter));
+  if (const auto *Subscript = dyn_cast<ArraySubscriptExpr>(E))
+    return followsCounter(Subscript->getIdx(), Counter);
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E))
+    return Op->getOperator() == OO_Subscript && Op->getNumArgs() == 2 &&
+           !isTensorType(Op->getArg(0)->getType()) &&
+           followsCounter(Op->getArg(1), Counter);
+  return false;
+}
+
 std::string counterList(llvm::ArrayRef<const VarDecl *> Counters) {
   std::string Out;
   for (size_t I = 0; I < Counters.size(); ++I) {
@@ -357,7 +385,7 @@ void LoopPerElementCheck::checkAccess(const CallExpr &Call, ASTContext &Ctx) {
   for (const Stmt *Loop : Loops) {
     std::optional<LoopCounter> Counter = loopCounterOf(*Loop, Ctx);
     if (!Counter || !llvm::any_of(Indices, [&](const Expr *Index) {
-          return mentionsVariable(Index, *Counter->Var);
+          return followsCounter(Index, *Counter->Var);
         }))
       continue;
     Indexing.push_back(Loop);

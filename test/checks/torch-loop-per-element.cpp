@@ -78,6 +78,16 @@ void perClass(torch::Tensor scores, torch::Tensor mask, int64_t classes) {
   }
 }
 
+// An index gathered through a host array at the counter.
+float gathered(const torch::Tensor &t, const std::vector<int64_t> &order) {
+  float s = 0;
+  for (size_t i = 0; i < order.size(); ++i)
+    s += t[order[i]].item<float>();
+  // CHECK-MESSAGES: :[[@LINE-1]]:10: warning: indexing 't' with the loop counter 'i' runs a tensor operation and an 'item()' per element; reduce the whole tensor
+  // CHECK-MESSAGES: :[[@LINE-3]]:3: note: the loop over 'i' starts here
+  return s;
+}
+
 // On the device, each 'item()' also waits for the device.
 float deviceSum(int64_t n) {
   auto d = torch::rand({n}, torch::TensorOptions().device(torch::kCUDA));
@@ -168,6 +178,9 @@ void silent(Net &model, const torch::Tensor &t, torch::Tensor boxes,
   // position the loop computes.
   for (int64_t i = 0; i < n; ++i)
     s += t[label].item<float>();
+  // A choice made from the counter takes two values, not one per element.
+  for (int64_t i = 0; i < n; ++i)
+    s += t[i != 0 ? 1 : 0].item<float>();
   // A vector of tensors holds separate tensors: indexing it is no tensor
   // operation.
   for (size_t i = 0; i < parts.size(); ++i)

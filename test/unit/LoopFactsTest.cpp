@@ -158,7 +158,7 @@ std::optional<ElementAccess> accessIn(const std::string &Body,
            Body + " }");
   auto Access = asElementAccess(P.initOf("x"), P.context());
   if (Access && TensorText)
-    *TensorText = Access->Tensor->IgnoreImpCasts()->getStmtClassName();
+    *TensorText = Access->Tensor->IgnoreImplicit()->getStmtClassName();
   return Access;
 }
 
