@@ -388,7 +388,110 @@ private:
   llvm::DenseMap<const VarDecl *, bool> Variables;
 };
 
+/// \p E as an integer index: an expression of integral type (not bool),
+/// through implicit conversions and the constructors that wrap it
+/// (`c10::SymInt`, `at::indexing::TensorIndex`).
+const Expr *integerIndex(const Expr *E) {
+  E = ignoreUnwritten(E);
+  while (const auto *Construct = dyn_cast_or_null<CXXConstructExpr>(E)) {
+    if (Construct->getNumArgs() != 1 || isTensorType(Construct->getType()))
+      return nullptr;
+    E = ignoreUnwritten(Construct->getArg(0));
+  }
+  if (!E || E->isTypeDependent())
+    return nullptr;
+  QualType T = E->getType();
+  return T->isIntegralOrEnumerationType() && !T->isBooleanType() ? E : nullptr;
+}
+
+bool isTensorIndexClass(QualType T) {
+  const CXXRecordDecl *RD = recordOf(T);
+  return RD && RD->getDeclName().isIdentifier() &&
+         RD->getName() == "TensorIndex" && isInNamespace(RD, "at::indexing");
+}
+
+/// Adds the TensorIndex constructions of a braced index list \p E, in
+/// source order.
+void collectTensorIndexes(const Stmt *S,
+                          llvm::SmallVectorImpl<const CXXConstructExpr *> &Out) {
+  if (!S)
+    return;
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(S))
+    if (isTensorIndexClass(Construct->getType())) {
+      Out.push_back(Construct);
+      return;
+    }
+  for (const Stmt *Child : S->children())
+    collectTensorIndexes(Child, Out);
+}
+
 } // namespace
+
+std::optional<ElementAccess> asElementAccess(const Expr &E,
+                                             const ASTContext &Ctx) {
+  const Expr *Written = ignoreUnwritten(&E);
+  const auto *Call = dyn_cast_or_null<CallExpr>(Written);
+  if (!Call)
+    return std::nullopt;
+  const auto *MD = dyn_cast_or_null<CXXMethodDecl>(Call->getDirectCallee());
+  if (!MD || !isSameOrDerivedFrom(MD->getParent(), "at::TensorBase"))
+    return std::nullopt;
+  ElementAccess Access;
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call)) {
+    // t[i]; t[mask] indexes with a tensor and reads no single element.
+    if (Op->getOperator() != OO_Subscript || Op->getNumArgs() != 2)
+      return std::nullopt;
+    const Expr *Index = integerIndex(Op->getArg(1));
+    if (!Index)
+      return std::nullopt;
+    Access.Tensor = Op->getArg(0);
+    Access.Indices.push_back(Index);
+    Access.FirstDim = 0;
+    return Access;
+  }
+  const auto *Member = dyn_cast<CXXMemberCallExpr>(Call);
+  if (!Member || !MD->getDeclName().isIdentifier())
+    return std::nullopt;
+  Access.Tensor = Member->getImplicitObjectArgument();
+  llvm::StringRef Name = MD->getName();
+  if (Name == "select" || Name == "narrow") {
+    if (Call->getNumArgs() < 2)
+      return std::nullopt;
+    const Expr *Index = integerIndex(Call->getArg(1));
+    if (!Index)
+      return std::nullopt;
+    // narrow(d, i, n) with n > 1 takes a slice of rows, not one.
+    if (Name == "narrow") {
+      std::optional<int64_t> Length =
+          Call->getNumArgs() > 2 ? constantOf(Call->getArg(2), Ctx)
+                                 : std::nullopt;
+      if (Length != 1)
+        return std::nullopt;
+    }
+    Access.Indices.push_back(Index);
+    Access.FirstDim = constantOf(Call->getArg(0), Ctx);
+    return Access;
+  }
+  if (Name != "index" && Name != "index_put_")
+    return std::nullopt;
+  if (Call->getNumArgs() < 1)
+    return std::nullopt;
+  llvm::SmallVector<const CXXConstructExpr *, 4> Indexes;
+  collectTensorIndexes(Call->getArg(0), Indexes);
+  for (const CXXConstructExpr *Index : Indexes) {
+    const Expr *Integer =
+        Index->getNumArgs() == 1 ? integerIndex(Index->getArg(0)) : nullptr;
+    if (!Integer)
+      continue;
+    if (Access.Indices.empty() && Index == Indexes.front())
+      Access.FirstDim = 0;
+    Access.Indices.push_back(Integer);
+  }
+  if (Access.Indices.empty())
+    return std::nullopt;
+  Access.Writes = Name == "index_put_";
+  return Access;
+}
 
 std::optional<LoopCounter> loopCounterOf(const Stmt &Loop,
                                          const ASTContext &Ctx) {

@@ -15,6 +15,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/Stmt.h"
+#include "llvm/ADT/SmallVector.h"
 #include <cstdint>
 #include <optional>
 
@@ -57,6 +58,32 @@ struct InvariancePolicy {
 /// builders, size queries, arithmetic. Random operations never are.
 bool isInvariantIn(const clang::Expr &E, const clang::Stmt &Region,
                    const clang::ASTContext &Ctx, InvariancePolicy Policy = {});
+
+/// One tensor operation that reads or writes a single element, row or
+/// slice of a tensor through integer indexes.
+struct ElementAccess {
+  /// The indexed tensor, as written: `t` in `t[i]`, `t[i]` in `t[i][j]`.
+  const clang::Expr *Tensor = nullptr;
+  /// The integer indexes, as written: `i` in `t[i]` and `t.select(0, i)`,
+  /// `i` and `j` in `t.index({i, Slice(), j})`; tensor and slice indexes
+  /// are left out.
+  llvm::SmallVector<const clang::Expr *, 2> Indices;
+  /// The dimension of the first index when it is known: 0 for `t[i]` and
+  /// for an integer first index of `t.index({i, ...})`, `d` for
+  /// `t.select(d, i)` and `t.narrow(d, i, 1)` with a constant `d`.
+  std::optional<int64_t> FirstDim;
+  /// `t.index_put_({i}, v)`: the access writes the element.
+  bool Writes = false;
+};
+
+/// \p E (through the nodes the source does not spell) as an access of a
+/// tensor's element by integer indexes: `t[i]` (Tensor::operator[] with an
+/// integer or scalar index), `t.select(d, i)`, `t.index({i, ...})`,
+/// `t.index_put_({i, ...}, v)`, `t.narrow(d, i, 1)`. Nothing for other
+/// expressions, and for accesses with no integer index (`t[mask]`,
+/// `t.index({Slice(), mask})`).
+std::optional<ElementAccess> asElementAccess(const clang::Expr &E,
+                                             const clang::ASTContext &Ctx);
 
 /// Whether \p FD draws random numbers: `rand`, `randn`, `randint`,
 /// `randperm`, `bernoulli`, `multinomial`, `normal`, `dropout`, and the

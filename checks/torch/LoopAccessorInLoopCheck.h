@@ -4,6 +4,7 @@
 #define TRAINLINT_CHECKS_TORCH_LOOPACCESSORINLOOPCHECK_H
 
 #include "TrainlintCheck.h"
+#include "llvm/ADT/DenseSet.h"
 
 namespace trainlint::torch {
 
@@ -16,6 +17,12 @@ public:
   LoopAccessorInLoopCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  void onStartOfTranslationUnit() override { Reported.clear(); }
+
+private:
+  /// Where the calls already reported are, so that a template's pattern and
+  /// its instantiations report once.
+  llvm::DenseSet<unsigned> Reported;
 };
 
 } // namespace trainlint::torch

@@ -149,6 +149,57 @@ TEST(Invariance, ParametersVaryFromCallToCall) {
   EXPECT_TRUE(isInvariantIn(P.initOf("y"), Body, P.context()));
 }
 
+/// The element access that initializes `x` in \p Body, inside
+/// `void f(at::Tensor t, at::Tensor m, int64_t i, int64_t j)`.
+std::optional<ElementAccess> accessIn(const std::string &Body,
+                                      std::string *TensorText = nullptr) {
+  Parsed P("using namespace torch::indexing;\n"
+           "void f(at::Tensor t, at::Tensor m, int64_t i, int64_t j) { " +
+           Body + " }");
+  auto Access = asElementAccess(P.initOf("x"), P.context());
+  if (Access && TensorText)
+    *TensorText = Access->Tensor->IgnoreImplicit()->getStmtClassName();
+  return Access;
+}
+
+TEST(ElementAccess, IntegerIndexesOfATensor) {
+  auto A = accessIn("auto x = t[i];");
+  ASSERT_TRUE(A);
+  EXPECT_EQ(A->Indices.size(), 1u);
+  EXPECT_EQ(A->FirstDim, 0);
+  EXPECT_FALSE(A->Writes);
+  std::string Tensor;
+  A = accessIn("auto x = t[i][j];", &Tensor);
+  ASSERT_TRUE(A);
+  // The outer access indexes the row that the inner one reads.
+  EXPECT_EQ(Tensor, "CXXOperatorCallExpr");
+  A = accessIn("auto x = t.select(1, i);");
+  ASSERT_TRUE(A);
+  EXPECT_EQ(A->FirstDim, 1);
+  A = accessIn("auto x = t.index({i, Slice(), j});");
+  ASSERT_TRUE(A);
+  EXPECT_EQ(A->Indices.size(), 2u);
+  EXPECT_EQ(A->FirstDim, 0);
+  A = accessIn("auto x = t.index({Slice(), j});");
+  ASSERT_TRUE(A);
+  EXPECT_FALSE(A->FirstDim);
+  A = accessIn("auto x = t.index_put_({i}, 1.0);");
+  ASSERT_TRUE(A);
+  EXPECT_TRUE(A->Writes);
+  A = accessIn("auto x = t.narrow(0, i, 1);");
+  ASSERT_TRUE(A);
+  EXPECT_EQ(A->FirstDim, 0);
+}
+
+TEST(ElementAccess, NotTensorOrSliceIndexes) {
+  EXPECT_FALSE(accessIn("auto x = t[m];"));
+  EXPECT_FALSE(accessIn("auto x = t.index({Slice(), m});"));
+  EXPECT_FALSE(accessIn("auto x = t.narrow(0, i, 4);"));
+  EXPECT_FALSE(accessIn("auto x = t.sum();"));
+  EXPECT_FALSE(accessIn("std::vector<at::Tensor> v; auto x = v[i];"));
+  EXPECT_FALSE(accessIn("auto a = t.accessor<float, 1>(); auto x = a[i];"));
+}
+
 TEST(Mutation, TensorWritesCountOnlyWhenAsked) {
   Parsed P("void f(at::Tensor t, at::Tensor u, at::Tensor w) { t.add_(w); "
            "u.select(0, 1).copy_(t); w.sum(); }");

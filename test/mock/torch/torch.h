@@ -232,7 +232,10 @@ struct TensorIndex {
 };
 struct Slice {
   Slice();
+  Slice(c10::optional<int64_t> start_index, c10::optional<int64_t> stop_index = c10::nullopt,
+        c10::optional<int64_t> step_index = c10::nullopt);
 };
+constexpr c10::nullopt_t None = c10::nullopt;
 } // namespace indexing
 
 template <typename T, size_t N> class TensorAccessor {
@@ -637,6 +640,12 @@ template <typename Dataset, typename Sampler = samplers::RandomSampler>
 std::unique_ptr<StatelessDataLoader<Dataset, Sampler>>
 make_data_loader(Dataset dataset, DataLoaderOptions options = DataLoaderOptions());
 namespace datasets {
+template <typename Self, typename SingleExample = Example<>> class Dataset {
+public:
+  using ExampleType = SingleExample;
+  virtual ~Dataset();
+  virtual ExampleType get(size_t index) = 0;
+};
 class MNIST {
 public:
   MNIST(const std::string &root);
