@@ -197,13 +197,19 @@ LoopInvariantForwardCheck::LoopInvariantForwardCheck(
 
 void LoopInvariantForwardCheck::registerMatchers(MatchFinder *Finder) {
   // model->forward(content), model(style), torch::ones({t, t}).triu(1),
-  // torch::mm(f, f.t()): any call that yields a tensor, in the user's code;
-  // check() keeps the outermost invariant one.
+  // torch::mm(f, f.t()): any call that yields a tensor, in the user's code,
+  // and calls of `forward` or `operator()` of any type, which check() keeps
+  // when they call a module (a VGG that returns its feature maps in a
+  // vector); check() keeps the outermost invariant one.
   // FIXME: a pure function of the user's own (`gram(style)`) is not taken
   // as pure, and a module held in a `std::shared_ptr` is not recognised.
-  Finder->addMatcher(
-      callExpr(tensorExpr(), unless(isExpansionInSystemHeader())).bind(CallId),
-      this);
+  const auto MaybeModuleCall =
+      anyOf(cxxMemberCallExpr(callee(cxxMethodDecl(hasName("forward")))),
+            cxxOperatorCallExpr(hasOverloadedOperatorName("()")));
+  Finder->addMatcher(callExpr(anyOf(tensorExpr(), MaybeModuleCall),
+                              unless(isExpansionInSystemHeader()))
+                         .bind(CallId),
+                     this);
 }
 
 void LoopInvariantForwardCheck::check(const MatchFinder::MatchResult &Result) {
@@ -212,6 +218,9 @@ void LoopInvariantForwardCheck::check(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
   // A template's pattern: its instantiations are checked instead.
   if (Call->isValueDependent())
+    return;
+  // A call of something other than a module that yields no tensor.
+  if (!isTensorType(Call->getType()) && !isModuleCall(*Call))
     return;
   // A factory, alone or moved to a device: torch-loop-invariant-tensor's.
   if (bareTensorFactory(*Call))
