@@ -394,6 +394,20 @@ private:
       Out.Escapes = true; // `std::move(t)`, `fill(t)` by reference, varargs
       return;
     }
+    // A function of the user's that writes into the parameter: tensors are
+    // handles, and libtorch's in-place operations are const methods, so a
+    // copy or a const reference reaches the same storage.
+    const FunctionDecl *Def = nullptr;
+    if (FD->hasBody(Def) && Def && Param < Def->getNumParams() &&
+        !isInNamespace(Def, "std") && !isInNamespace(Def, "c10") &&
+        !isInNamespace(Def, "at") && !isInNamespace(Def, "torch")) {
+      const ParmVarDecl &P = *Def->getParamDecl(Param);
+      ModifyingReferences Any, Plain;
+      collectModifyingReferences(Def->getBody(), P, Any, TensorWrites::Count);
+      collectModifyingReferences(Def->getBody(), P, Plain, TensorWrites::Ignore);
+      if (llvm::any_of(Any.Refs, [&](const Expr *R) { return !Plain.Refs.count(R); }))
+        Out.WrittenInPlace = true;
+    }
     // `v.push_back(t)`: a container or an object of the user's keeps it.
     if (isa<CXXMemberCallExpr>(Call))
       if (MD && !MD->isConst() && !MD->isStatic() &&

@@ -56,8 +56,9 @@ bool writesTensorInPlace(const clang::CallExpr &Call);
 /// What happens to a tensor after the expression that makes it.
 struct TensorValueUses {
   /// Written into in place, directly, through a view or a copy of the
-  /// handle, or through a variable initialized from it: `t += x`,
-  /// `t.fill_(0)`, `t.copy_(x)`, `t[i] = v`.
+  /// handle, through a variable initialized from it, or by a function of
+  /// the file it is passed to: `t += x`, `t.fill_(0)`, `t.copy_(x)`,
+  /// `t[i] = v`, `normalize(t)` where `normalize` calls `t.div_(...)`.
   bool WrittenInPlace = false;
   /// Kept beyond the code that uses it: returned, moved, assigned to a
   /// member, another variable or an element, stored into a container or an

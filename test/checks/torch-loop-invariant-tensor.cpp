@@ -169,3 +169,22 @@ void withMacro(Net &model, torch::optim::SGD &optimizer, torch::Tensor x) {
     optimizer.step();
   }
 }
+
+// A function of the file that writes into its argument makes the tensor a
+// per-step buffer (tensors are handles: the copy shares the storage); one
+// that only reads it does not.
+void halve(torch::Tensor t) { t.mul_(0.5); }
+torch::Tensor doubled(const torch::Tensor &t) { return t * 2; }
+void trainWithCallees(Net &model, torch::optim::SGD &optimizer, torch::Tensor x) {
+  for (int step = 0; step < 10; ++step) {
+    auto half = torch::ones({8});
+    // CHECK-LEVEL2: :[[@LINE-1]]:17: warning: 'torch::ones' allocates a buffer on every iteration of the training loop
+    halve(half);
+    auto twice = torch::ones({8});
+    // CHECK-MESSAGES: :[[@LINE-1]]:18: warning: 'torch::ones' creates the same tensor on every iteration of the training loop
+    // CHECK-LEVEL2: :[[@LINE-2]]:18: warning: 'torch::ones' creates the same tensor
+    auto loss = model->forward(x[step] + half + doubled(twice)).sum();
+    loss.backward();
+    optimizer.step();
+  }
+}

@@ -189,6 +189,8 @@ TEST(Mutation, LibtorchBuildersTakeForwardingReferencesToCopy) {
 /// body of a function f.
 TensorValueUses usesOfX(const std::string &Body) {
   Parsed P("void fill(at::Tensor &);\n"
+           "void halve(at::Tensor t) { t.mul_(0.5); }\n"
+           "at::Tensor twice(const at::Tensor &t) { auto u = t; u = u * 2; return u; }\n"
            "struct S { at::Tensor kept; std::vector<at::Tensor> all; "
            "at::Tensor f(at::Tensor in) { " + Body + " } };");
   const HotPathModel &Model = HotPathModel::get(P.context());
@@ -216,6 +218,12 @@ TEST(TensorValueUses, InPlaceWritesThroughViewsAndCopies) {
   EXPECT_TRUE(usesOfX("auto x = torch::zeros({4}); auto y = x; y.fill_(1); "
                       "return in;")
                   .WrittenInPlace);
+  // A function of the file that writes into its parameter, by value.
+  EXPECT_TRUE(
+      usesOfX("auto x = torch::zeros({4}); halve(x); return in;").WrittenInPlace);
+  auto Read = usesOfX("auto x = torch::zeros({4}); return twice(x) + in;");
+  EXPECT_FALSE(Read.WrittenInPlace);
+  EXPECT_FALSE(Read.Escapes);
 }
 
 TEST(TensorValueUses, EscapesWhenKept) {
