@@ -69,6 +69,7 @@ TrainlintCheck::TrainlintCheck(llvm::StringRef Name,
           << It->second.Value << LevelOptionKey;
   }
   const std::string &Globs = Context->getOptions().Checks.value_or("");
+  ConfiguredLevel = Configured;
   EnabledByLevel = levelEnables(Configured, Info->Level) ||
                    namesCheckExplicitly(Globs, Name);
   // The checks of a unit are made before it is parsed, and its models are

@@ -37,8 +37,15 @@ protected:
   /// deferred context answers no and leaves the question to the project run.
   bool hotLoopTimesItself(HotContext &Context, clang::ASTContext &Ctx);
 
+  /// Whether the configured `trainlint.Level` enables findings of \p Level,
+  /// for a check whose noisier findings go to a higher level than its own.
+  bool levelEnabled(CheckLevel Level) const {
+    return levelEnables(ConfiguredLevel, Level);
+  }
+
 private:
   bool EnabledByLevel = true;
+  CheckLevel ConfiguredLevel = DefaultLevel;
 };
 
 } // namespace trainlint

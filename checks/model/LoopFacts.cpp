@@ -5,6 +5,7 @@
 #include "TensorDevice.h"
 #include "TorchApi.h"
 #include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
@@ -348,7 +349,8 @@ private:
               isInNamespace(MD->getParent(), "std"))
             return expr(Op->getArg(0), Depth);
     if (isModuleCall(Call)) {
-      if (!Policy.AllowModuleCalls)
+      if (!Policy.AllowModuleCalls ||
+          isRandomModule(cast<CXXMethodDecl>(FD)->getParent()))
         return false;
       const Expr *Module = isa<CXXOperatorCallExpr>(Call)
                                ? Call.getArg(0)
@@ -516,6 +518,106 @@ bool mentionsVariable(const Stmt *E, const VarDecl &Var) {
 bool isInvariantIn(const Expr &E, const Stmt &Region, const ASTContext &Ctx,
                    InvariancePolicy Policy) {
   return InvarianceTest(Region, Ctx, Policy).expr(&E, 0);
+}
+
+const Stmt *outermostInvariantLoop(const Expr &E,
+                                   llvm::ArrayRef<const Stmt *> Loops,
+                                   const ASTContext &Ctx,
+                                   InvariancePolicy Policy) {
+  const Stmt *Outermost = nullptr;
+  for (const Stmt *Loop : Loops) {
+    if (!Loop || !isInvariantIn(E, *Loop, Ctx, Policy))
+      break;
+    Outermost = Loop;
+  }
+  return Outermost;
+}
+
+const CallExpr *bareTensorFactory(const Expr &E) {
+  const Expr *Cur = &E;
+  for (unsigned Depth = 0; Cur && Depth < 8; ++Depth) {
+    Cur = ignoreUnwritten(Cur);
+    if (const auto *Member = dyn_cast_or_null<CXXMemberCallExpr>(Cur)) {
+      const CXXMethodDecl *MD = Member->getMethodDecl();
+      static constexpr llvm::StringLiteral Moves[] = {"to", "cuda", "cpu",
+                                                      "toType"};
+      if (!MD || !MD->getDeclName().isIdentifier() ||
+          !isSameOrDerivedFrom(MD->getParent(), "at::TensorBase") ||
+          !llvm::is_contained(Moves, MD->getName()))
+        return nullptr;
+      Cur = Member->getImplicitObjectArgument();
+      continue;
+    }
+    const auto *Call = dyn_cast_or_null<CallExpr>(Cur);
+    const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
+    static constexpr llvm::StringLiteral Factories[] = {
+        "zeros", "ones", "full", "tensor", "arange", "linspace", "eye"};
+    if (!isTensorFactory(FD) || !llvm::is_contained(Factories, FD->getName()))
+      return nullptr;
+    return Call;
+  }
+  return nullptr;
+}
+
+namespace {
+
+/// The module a ModuleHolder specialization holds, or null.
+const CXXRecordDecl *heldModule(const CXXRecordDecl *RD) {
+  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(RD);
+  if (!Spec || Spec->getName() != "ModuleHolder" ||
+      Spec->getTemplateArgs().size() == 0 ||
+      Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+    return nullptr;
+  return recordOf(Spec->getTemplateArgs()[0].getAsType());
+}
+
+bool callsRandomly(const Stmt *S, unsigned Depth);
+
+bool isRandomModuleImpl(const CXXRecordDecl *RD, unsigned Depth) {
+  if (!RD || Depth > 2)
+    return false;
+  if (const CXXRecordDecl *Held = heldModule(RD))
+    return isRandomModuleImpl(Held, Depth);
+  if (RD->getDeclName().isIdentifier() &&
+      (RD->getName().contains("Dropout") || RD->getName().starts_with("RReLU")))
+    return true;
+  if (!RD->hasDefinition())
+    return false;
+  RD = RD->getDefinition();
+  for (const CXXBaseSpecifier &Base : RD->bases())
+    if (isRandomModuleImpl(recordOf(Base.getType()), Depth + 1))
+      return true;
+  for (const CXXMethodDecl *MD : RD->methods()) {
+    const FunctionDecl *Def = nullptr;
+    if (MD->getDeclName().isIdentifier() && MD->getName() == "forward" &&
+        MD->hasBody(Def) && callsRandomly(Def->getBody(), Depth + 1))
+      return true;
+  }
+  return false;
+}
+
+/// Whether \p S calls a random operation or a random module.
+bool callsRandomly(const Stmt *S, unsigned Depth) {
+  if (!S)
+    return false;
+  if (const auto *Call = dyn_cast<CallExpr>(S)) {
+    const FunctionDecl *FD = Call->getDirectCallee();
+    if (isRandomOperation(FD))
+      return true;
+    if (const auto *MD = dyn_cast_or_null<CXXMethodDecl>(FD))
+      if (isModuleClass(MD->getParent()) &&
+          isRandomModuleImpl(MD->getParent(), Depth))
+        return true;
+  }
+  return llvm::any_of(S->children(), [&](const Stmt *Child) {
+    return callsRandomly(Child, Depth);
+  });
+}
+
+} // namespace
+
+bool isRandomModule(const CXXRecordDecl *RD) {
+  return isRandomModuleImpl(RD, 0);
 }
 
 bool isRandomOperation(const FunctionDecl *FD) {

@@ -15,6 +15,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/Stmt.h"
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include <cstdint>
 #include <optional>
@@ -55,7 +56,8 @@ struct InvariancePolicy {
 /// variable and member \p E reads is unchanged in the region (or declared in
 /// it from an invariant value and never changed), and every call is pure:
 /// non-random tensor factories and operations, TensorOptions and device
-/// builders, size queries, arithmetic. Random operations never are.
+/// builders, size queries, arithmetic. Random operations, and calls of
+/// random modules (isRandomModule), never are.
 bool isInvariantIn(const clang::Expr &E, const clang::Stmt &Region,
                    const clang::ASTContext &Ctx, InvariancePolicy Policy = {});
 
@@ -84,6 +86,26 @@ struct ElementAccess {
 /// `t.index({Slice(), mask})`).
 std::optional<ElementAccess> asElementAccess(const clang::Expr &E,
                                              const clang::ASTContext &Ctx);
+
+/// The outermost of \p Loops (innermost first, as
+/// HotPathModel::enclosingLoops lists them) in which \p E is invariant,
+/// going outwards while it stays so; null when \p E varies in the innermost.
+const clang::Stmt *outermostInvariantLoop(const clang::Expr &E,
+                                          llvm::ArrayRef<const clang::Stmt *> Loops,
+                                          const clang::ASTContext &Ctx,
+                                          InvariancePolicy Policy = {});
+
+/// The factory call that \p E is, alone or followed by moves to a device
+/// or a dtype (`torch::ones({n}).to(device)`): `zeros`, `ones`, `full`,
+/// `tensor`, `arange`, `linspace` or `eye`. Null for anything else, random
+/// factories included.
+const clang::CallExpr *bareTensorFactory(const clang::Expr &E);
+
+/// Whether a call of the module \p RD (a module class or a holder of one)
+/// draws random numbers: a dropout or RReLU module, or a module whose
+/// `forward`, where it is defined in the file, calls a random operation or
+/// such a module.
+bool isRandomModule(const clang::CXXRecordDecl *RD);
 
 /// Whether \p FD draws random numbers: `rand`, `randn`, `randint`,
 /// `randperm`, `bernoulli`, `multinomial`, `normal`, `dropout`, and the

@@ -16,6 +16,7 @@
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/Stmt.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 namespace trainlint {
@@ -51,6 +52,29 @@ bool isModifiedIn(const clang::ValueDecl &D, const clang::Stmt &S);
 /// in-place method (`add_`, `copy_`, `index_put_`) or an assignment
 /// operator.
 bool writesTensorInPlace(const clang::CallExpr &Call);
+
+/// What happens to a tensor after the expression that makes it.
+struct TensorValueUses {
+  /// Written into in place, directly, through a view or a copy of the
+  /// handle, through a variable initialized from it, or by a function of
+  /// the file it is passed to: `t += x`, `t.fill_(0)`, `t.copy_(x)`,
+  /// `t[i] = v`, `normalize(t)` where `normalize` calls `t.div_(...)`.
+  bool WrittenInPlace = false;
+  /// Kept beyond the code that uses it: returned, moved, assigned to a
+  /// member, another variable or an element, stored into a container or an
+  /// object of the user's class, passed by non-const reference or to a
+  /// callee the code does not name, captured by a lambda, or its address
+  /// taken; or a static variable holds it.
+  bool Escapes = false;
+};
+
+/// The uses of the tensor that \p Value computes: its users are found by
+/// walking up with \p ParentOf (HotPathModel::parentOf), and the references
+/// in \p Scope to a variable initialized from it are followed the same way.
+TensorValueUses
+tensorValueUses(const clang::Expr &Value, const clang::Stmt &Scope,
+                llvm::function_ref<const clang::Stmt *(const clang::Stmt &)>
+                    ParentOf);
 
 } // namespace trainlint
 

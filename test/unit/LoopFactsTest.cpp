@@ -1,6 +1,7 @@
 // Loop counters, invariance and mutation (checks/model/LoopFacts,
 // checks/model/Mutation), as the inefficient-loop checks use them.
 
+#include "model/HotPath.h"
 #include "model/LoopFacts.h"
 #include "model/Mutation.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -221,6 +222,115 @@ TEST(Mutation, MembersAndHolders) {
   EXPECT_TRUE(isModifiedIn(P.decl("k"), Body));
   // Calling through the holder's operator-> does not replace the module.
   EXPECT_FALSE(isModifiedIn(P.decl("lin"), Body));
+}
+
+TEST(Mutation, LibtorchBuildersTakeForwardingReferencesToCopy) {
+  // `TensorOptions::device(Args&&...)` binds the device to a non-const
+  // reference only to build the options from it.
+  Parsed P("void f(torch::Device d, at::Tensor t) { "
+           "auto o = torch::TensorOptions().device(d); auto m = std::move(t); }");
+  auto Fs = match(functionDecl(hasName("f")).bind("f"), P.context());
+  const Stmt &Body = *Fs.front().getNodeAs<FunctionDecl>("f")->getBody();
+  EXPECT_FALSE(isModifiedIn(P.decl("d"), Body));
+  // std::move is a forwarding reference too, and it does move.
+  EXPECT_TRUE(isModifiedIn(P.decl("t"), Body));
+}
+
+/// What happens to the value of the initializer of `x` in \p Body, the
+/// body of a function f.
+TensorValueUses usesOfX(const std::string &Body) {
+  Parsed P("void fill(at::Tensor &);\n"
+           "void halve(at::Tensor t) { t.mul_(0.5); }\n"
+           "at::Tensor twice(const at::Tensor &t) { auto u = t; u = u * 2; return u; }\n"
+           "struct S { at::Tensor kept; std::vector<at::Tensor> all; "
+           "at::Tensor f(at::Tensor in) { " + Body + " } };");
+  const HotPathModel &Model = HotPathModel::get(P.context());
+  auto Fs = match(cxxMethodDecl(hasName("f")).bind("f"), P.context());
+  const Stmt &Scope = *Fs.front().getNodeAs<FunctionDecl>("f")->getBody();
+  return tensorValueUses(P.initOf("x"), Scope,
+                         [&](const Stmt &S) { return Model.parentOf(S); });
+}
+
+TEST(TensorValueUses, ReadsNeitherWriteNorEscape) {
+  auto Uses = usesOfX("auto x = torch::ones({4}); auto y = in * x + x.sum(); "
+                      "x = in; return y;");
+  EXPECT_FALSE(Uses.WrittenInPlace);
+  EXPECT_FALSE(Uses.Escapes);
+}
+
+TEST(TensorValueUses, InPlaceWritesThroughViewsAndCopies) {
+  EXPECT_TRUE(usesOfX("auto x = torch::zeros({4}); x += in; return in;")
+                  .WrittenInPlace);
+  EXPECT_TRUE(usesOfX("auto x = torch::zeros({4}); x.select(0, 1).copy_(in); "
+                      "return in;")
+                  .WrittenInPlace);
+  EXPECT_TRUE(
+      usesOfX("auto x = torch::zeros({4}); x[0] = 1; return in;").WrittenInPlace);
+  EXPECT_TRUE(usesOfX("auto x = torch::zeros({4}); auto y = x; y.fill_(1); "
+                      "return in;")
+                  .WrittenInPlace);
+  // A function of the file that writes into its parameter, by value.
+  EXPECT_TRUE(
+      usesOfX("auto x = torch::zeros({4}); halve(x); return in;").WrittenInPlace);
+  auto Read = usesOfX("auto x = torch::zeros({4}); return twice(x) + in;");
+  EXPECT_FALSE(Read.WrittenInPlace);
+  EXPECT_FALSE(Read.Escapes);
+}
+
+TEST(TensorValueUses, EscapesWhenKept) {
+  EXPECT_TRUE(usesOfX("auto x = torch::ones({4}); return x;").Escapes);
+  EXPECT_TRUE(usesOfX("auto x = torch::ones({4}); kept = x; return in;").Escapes);
+  EXPECT_TRUE(
+      usesOfX("auto x = torch::ones({4}); all.push_back(x); return in;").Escapes);
+  EXPECT_TRUE(usesOfX("auto x = torch::ones({4}); auto y = std::move(x); "
+                      "return in;")
+                  .Escapes);
+  EXPECT_TRUE(usesOfX("auto x = torch::ones({4}); fill(x); return in;").Escapes);
+  EXPECT_TRUE(usesOfX("auto x = torch::ones({4}); auto l = [x] { return x; }; "
+                      "return in;")
+                  .Escapes);
+}
+
+TEST(Factories, BareFactoriesAndTheirMoves) {
+  Parsed P("void f(at::Tensor in, torch::Device d) { "
+           "auto fOnes = torch::ones({4}); auto fMoved = torch::arange(4).to(d); "
+           "auto fMasked = torch::ones({4}).triu(1); "
+           "auto fNoise = torch::rand({4}); auto fInput = in.to(d); }");
+  EXPECT_NE(bareTensorFactory(P.initOf("fOnes")), nullptr);
+  EXPECT_NE(bareTensorFactory(P.initOf("fMoved")), nullptr);
+  EXPECT_EQ(bareTensorFactory(P.initOf("fMasked")), nullptr);
+  EXPECT_EQ(bareTensorFactory(P.initOf("fNoise")), nullptr);
+  EXPECT_EQ(bareTensorFactory(P.initOf("fInput")), nullptr);
+}
+
+TEST(Invariance, RandomModulesNever) {
+  InvariancePolicy Modules;
+  Modules.AllowModuleCalls = true;
+  EXPECT_FALSE(invariantInLoop("torch::nn::Dropout drop;", "auto x = drop(in);",
+                               Modules));
+  EXPECT_FALSE(invariantInLoop(
+      "struct Noisy : torch::nn::Module { torch::Tensor forward(torch::Tensor "
+      "t) { return t + torch::randn({1}); } } noisy;",
+      "auto x = noisy.forward(in);", Modules));
+  EXPECT_TRUE(invariantInLoop("", "auto x = lin(in);", Modules));
+}
+
+TEST(Invariance, OutermostInvariantLoop) {
+  Parsed P("void f(int n) { for (int e = 0; e < n; ++e) { "
+           "for (int i = 0; i < n; ++i) { auto x = torch::zeros({n}); "
+           "auto yy = torch::zeros({e}); } } }");
+  auto Loops =
+      match(forStmt(isExpansionInMainFile()).bind("l"), P.context());
+  ASSERT_EQ(Loops.size(), 2u);
+  const Stmt *Outer = Loops[0].getNodeAs<Stmt>("l");
+  const Stmt *Inner = Loops[1].getNodeAs<Stmt>("l");
+  if (Outer->getBeginLoc() > Inner->getBeginLoc())
+    std::swap(Outer, Inner);
+  const Stmt *InnermostFirst[] = {Inner, Outer};
+  EXPECT_EQ(outermostInvariantLoop(P.initOf("x"), InnermostFirst, P.context()),
+            Outer);
+  EXPECT_EQ(outermostInvariantLoop(P.initOf("yy"), InnermostFirst, P.context()),
+            Inner);
 }
 
 } // namespace

@@ -325,6 +325,7 @@ public:
   Tensor transpose(int64_t dim0, int64_t dim1) const;
   Tensor matmul(const Tensor &other) const;
   Tensor triu(int64_t diagonal = 0) const;
+  Tensor tril(int64_t diagonal = 0) const;
   Tensor bincount(const Tensor &weights = {}, int64_t minlength = 0) const;
   Tensor &copy_(const Tensor &src, bool non_blocking = false) const;
   Tensor &index_add_(int64_t dim, const Tensor &index, const Tensor &source) const;
@@ -550,6 +551,15 @@ public:
 class Conv2d : public ModuleHolder<Conv2dImpl> {
 public:
   using ModuleHolder<Conv2dImpl>::ModuleHolder;
+};
+class DropoutImpl : public Module {
+public:
+  explicit DropoutImpl(double p = 0.5);
+  Tensor forward(Tensor input);
+};
+class Dropout : public ModuleHolder<DropoutImpl> {
+public:
+  using ModuleHolder<DropoutImpl>::ModuleHolder;
 };
 namespace functional {
 Tensor relu(const Tensor &input);
