@@ -442,7 +442,10 @@ struct HotAnalysis::Impl {
   }
 
   void classifyLoops() {
-    for (const auto &[Usr, F] : G.Functions) {
+    for (const auto &Entry : G.Functions) {
+      // Named, not bound: the sort's lambda captures F.
+      const std::string &Usr = Entry.first;
+      const GraphFunction &F = Entry.second;
       // Inner loops first: an outer loop's kind depends on them.
       std::vector<int> Order(F.Loops.size());
       for (size_t I = 0; I < Order.size(); ++I)

@@ -45,11 +45,18 @@ void trainEpoch(Classifier &model, Loader &loader, torch::optim::Optimizer &opti
     auto data = batch.data.to(device);
     auto target = batch.target.to(device);
     optimizer.zero_grad();
-    auto loss = torch::nll_loss(model->forward(data), target);
+    auto output = model->forward(data);
+    auto loss = torch::nll_loss(output, target);
     loss.backward();
     optimizer.step();
+    // The batch's accuracy, one sample at a time.
+    auto pred = output.argmax(1);
+    int64_t correct = 0;
+    for (int64_t i = 0; i < pred.size(0); ++i)
+      correct += pred[i].template item<int64_t>() == target[i].template item<int64_t>();
     if (batchIndex++ % 10 == 0)
-      std::printf("  batch %zu loss %.4f\n", batchIndex, loss.template item<float>());
+      std::printf("  batch %zu loss %.4f accuracy %.2f\n", batchIndex,
+                  loss.template item<float>(), static_cast<double>(correct) / pred.size(0));
   }
 }
 

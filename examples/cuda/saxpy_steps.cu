@@ -32,6 +32,11 @@ int main() {
     cudaDeviceSynchronize();
     cudaMemcpy(hostY.data(), y, n * sizeof(float), cudaMemcpyDeviceToHost);
     cudaMemcpyAsync(pinned, y, n * sizeof(float), cudaMemcpyDeviceToHost, stream);
+    // A scratch copy of the step's result, allocated and freed every step.
+    float *scratch = nullptr;
+    cudaMalloc(&scratch, n * sizeof(float));
+    cudaMemcpyAsync(scratch, y, n * sizeof(float), cudaMemcpyDeviceToDevice, stream);
+    cudaFree(scratch);
   }
   std::printf("y[0] = %f\n", hostY[0]);
   cudaFree(x);

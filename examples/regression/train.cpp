@@ -36,8 +36,8 @@ int main(int argc, char **argv) {
   std::printf("initial loss %.4f\n",
               torch::mse_loss(model->forward(inputs.to(device)), targets.to(device))
                   .item<double>());
-
   double total = 0;
+  torch::Tensor history = torch::empty({0}, torch::TensorOptions().device(device));
   for (int step = 0; step < steps; ++step) {
     const int64_t offset = (step * 32) % 256;
     auto batch = inputs.narrow(0, offset, 32).to(device);
@@ -54,7 +54,10 @@ int main(int argc, char **argv) {
       std::cout << "worst error " << worst << "\noutput " << model->forward(batch) << "\n";
     if (step % 50 == 0)
       std::printf("step %d loss %.4f\n", step, loss.item<double>());
+    // Every loss, kept for the summary, by growing one tensor.
+    history = torch::cat({history, loss.detach().reshape({1})});
   }
   std::printf("mean loss %.4f\n", total / steps);
+  std::printf("median loss %.4f\n", history.median().item<double>());
   return 0;
 }
