@@ -1,6 +1,7 @@
 //===--- LoopFacts.cpp - what a loop counts and what it leaves alone ------===//
 
 #include "LoopFacts.h"
+#include "HotPath.h"
 #include "Mutation.h"
 #include "TensorDevice.h"
 #include "TorchApi.h"
@@ -327,15 +328,6 @@ private:
     return true;
   }
 
-  bool isModuleCall(const CallExpr &Call) const {
-    const auto *MD = dyn_cast_or_null<CXXMethodDecl>(Call.getDirectCallee());
-    if (!MD || !isModuleClass(MD->getParent()))
-      return false;
-    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(&Call))
-      return Op->getOperator() == OO_Call;
-    return MD->getDeclName().isIdentifier() && MD->getName() == "forward";
-  }
-
   bool call(const CallExpr &Call, unsigned Depth) {
     const FunctionDecl *FD = Call.getDirectCallee();
     if (!FD || isRandomOperation(FD) || FD->getReturnType()->isVoidType())
@@ -618,6 +610,19 @@ bool callsRandomly(const Stmt *S, unsigned Depth) {
 
 bool isRandomModule(const CXXRecordDecl *RD) {
   return isRandomModuleImpl(RD, 0);
+}
+
+const Expr *enclosingTensorOperation(const Expr &E, const HotPathModel &Model) {
+  const Stmt *Child = &E;
+  for (const Stmt *Parent = Model.parentOf(E); Parent && isa<Expr>(Parent);
+       Child = Parent, Parent = Model.parentOf(*Parent)) {
+    const auto *Call = dyn_cast<CallExpr>(Parent);
+    if (Call && isTensorType(Call->getType()) && Call != Child)
+      return Call;
+    if (isa<CallExpr>(Parent))
+      return nullptr; // a call that does not return a tensor
+  }
+  return nullptr;
 }
 
 bool isRandomOperation(const FunctionDecl *FD) {

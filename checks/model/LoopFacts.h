@@ -22,6 +22,8 @@
 
 namespace trainlint {
 
+class HotPathModel;
+
 /// The counter of a counted loop: `for (int i = 0; i < n; ++i)`,
 /// `for (int64_t i = n - 1; i >= 0; --i)`, `for (auto i : c10::irange(n))`.
 struct LoopCounter {
@@ -106,6 +108,13 @@ const clang::CallExpr *bareTensorFactory(const clang::Expr &E);
 /// `forward`, where it is defined in the file, calls a random operation or
 /// such a module.
 bool isRandomModule(const clang::CXXRecordDecl *RD);
+
+/// The tensor operation that uses \p E as an operand (`t.triu(1)`,
+/// `x * t`, `torch::matmul(t, x)`), found through \p Model's parents; null
+/// when \p E is not an operand of one, or is one of a call that returns no
+/// tensor.
+const clang::Expr *enclosingTensorOperation(const clang::Expr &E,
+                                            const HotPathModel &Model);
 
 /// Whether \p FD draws random numbers: `rand`, `randn`, `randint`,
 /// `randperm`, `bernoulli`, `multinomial`, `normal`, `dropout`, and the

@@ -51,6 +51,15 @@ bool isModuleClass(const CXXRecordDecl *RD) {
          isSameOrDerivedFrom(RD, "torch::nn::ModuleHolder");
 }
 
+bool isModuleCall(const CallExpr &Call) {
+  const auto *MD = dyn_cast_or_null<CXXMethodDecl>(Call.getDirectCallee());
+  if (!MD || !isModuleClass(MD->getParent()))
+    return false;
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(&Call))
+    return Op->getOperator() == OO_Call;
+  return MD->getDeclName().isIdentifier() && MD->getName() == "forward";
+}
+
 bool isTensorType(QualType T) {
   const CXXRecordDecl *RD = recordOf(T.getNonReferenceType());
   if (!RD || T->isPointerType())

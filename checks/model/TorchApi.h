@@ -37,6 +37,9 @@ bool isCudaRuntimeFunction(const clang::FunctionDecl *FD);
 /// A module: a torch::nn::Module or a ModuleHolder (`torch::nn::Linear`).
 bool isModuleClass(const clang::CXXRecordDecl *RD);
 
+/// A call of a module: `net->forward(x)`, or a holder's `net(x)`.
+bool isModuleCall(const clang::CallExpr &Call);
+
 /// A `torch::data` data loader (stateless or stateful).
 bool isDataLoaderType(clang::QualType T);
 

@@ -24,15 +24,6 @@ InvariancePolicy modulesAllowed() {
   return Policy;
 }
 
-bool isModuleCall(const CallExpr &Call) {
-  const auto *MD = dyn_cast_or_null<CXXMethodDecl>(Call.getDirectCallee());
-  if (!MD || !isModuleClass(MD->getParent()))
-    return false;
-  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(&Call))
-    return Op->getOperator() == OO_Call;
-  return MD->getDeclName().isIdentifier() && MD->getName() == "forward";
-}
-
 /// Whether \p E does work worth moving: a module call or a tensor
 /// operation other than a factory, a view, a move or a metadata query.
 bool computes(const Stmt *S) {
@@ -94,20 +85,6 @@ bool readsLocalOf(const Stmt *S, const Stmt &Region, const SourceManager &SM) {
   return llvm::any_of(S->children(), [&](const Stmt *Child) {
     return readsLocalOf(Child, Region, SM);
   });
-}
-
-/// The tensor expression that uses \p E as an operand, or null.
-const Expr *enclosingTensorOperation(const Expr &E, const HotPathModel &Model) {
-  const Stmt *Child = &E;
-  for (const Stmt *Parent = Model.parentOf(E); Parent && isa<Expr>(Parent);
-       Child = Parent, Parent = Model.parentOf(*Parent)) {
-    const auto *Call = dyn_cast<CallExpr>(Parent);
-    if (Call && isTensorType(Call->getType()) && Call != Child)
-      return Call;
-    if (isa<CallExpr>(Parent))
-      return nullptr; // a call that does not return a tensor
-  }
-  return nullptr;
 }
 
 /// Adds to \p Out the variables and members \p S names, and those that

@@ -45,21 +45,6 @@ const Expr &withMoves(const CallExpr &Factory, const HotPathModel &Model) {
   return *Whole;
 }
 
-/// The tensor expression that uses \p E as an operand (`t.triu(1)`,
-/// `x * t`, `torch::matmul(t, x)`), or null.
-const Expr *enclosingTensorOperation(const Expr &E, const HotPathModel &Model) {
-  const Stmt *Child = &E;
-  for (const Stmt *Parent = Model.parentOf(E); Parent && isa<Expr>(Parent);
-       Child = Parent, Parent = Model.parentOf(*Parent)) {
-    const auto *Call = dyn_cast<CallExpr>(Parent);
-    if (Call && isTensorType(Call->getType()) && Call != Child)
-      return Call;
-    if (isa<CallExpr>(Parent))
-      return nullptr; // a call that does not return a tensor
-  }
-  return nullptr;
-}
-
 /// The variable \p Whole initializes, when it does.
 const VarDecl *initializedVariable(const Expr &Whole, const HotPathModel &Model) {
   const Stmt *User = userOf(Whole, Model);

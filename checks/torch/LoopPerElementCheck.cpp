@@ -57,15 +57,6 @@ const Stmt *writtenParent(const HotPathModel &Model, const Stmt &S) {
   return P;
 }
 
-bool isModuleCall(const CallExpr &Call) {
-  const auto *MD = dyn_cast_or_null<CXXMethodDecl>(Call.getDirectCallee());
-  if (!MD || !isModuleClass(MD->getParent()))
-    return false;
-  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(&Call))
-    return Op->getOperator() == OO_Call;
-  return MD->getDeclName().isIdentifier() && MD->getName() == "forward";
-}
-
 bool isMethodNamed(const CXXMemberCallExpr &Call,
                    std::initializer_list<llvm::StringRef> Names) {
   const CXXMethodDecl *MD = Call.getMethodDecl();
