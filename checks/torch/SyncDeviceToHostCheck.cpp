@@ -17,22 +17,8 @@ constexpr llvm::StringLiteral PrintId = "print";
 constexpr llvm::StringLiteral PrintedId = "printed";
 constexpr llvm::StringLiteral FormatId = "format";
 
-/// Whether \p D is declared in fmt or spdlog, or a namespace nested in them
-/// (fmt::v9, spdlog::details). Compares the outermost namespace's name only,
-/// so it is cheap on every call of the translation unit.
-bool isInFormattingLibrary(const Decl &D) {
-  const NamespaceDecl *Outermost = nullptr;
-  for (const DeclContext *DC = D.getDeclContext(); DC; DC = DC->getParent())
-    if (const auto *ND = dyn_cast<NamespaceDecl>(DC))
-      Outermost = ND;
-  if (!Outermost || !Outermost->getIdentifier())
-    return false;
-  StringRef Name = Outermost->getName();
-  return Name == "fmt" || Name == "spdlog";
-}
-
-AST_MATCHER(FunctionDecl, formattingLibraryFunction) {
-  return isInFormattingLibrary(Node);
+AST_MATCHER(FunctionDecl, formattingFunction) {
+  return isFormattingFunction(&Node);
 }
 } // namespace
 
@@ -91,13 +77,8 @@ void SyncDeviceToHostCheck::registerMatchers(MatchFinder *Finder) {
   // tensor stored in a `fmt::format_args` made elsewhere.
   const auto FormatWrapper = functionDecl(
       hasAnyName("::fmt::streamed", "::fmt::arg", "::fmt::styled"));
-  const auto FormatFunction = functionDecl(
-      anyOf(formattingLibraryFunction(),
-            hasAnyName("::std::format", "::std::format_to",
-                       "::std::format_to_n", "::std::formatted_size",
-                       "::std::print", "::std::println",
-                       "::std::make_format_args", "::std::make_wformat_args")),
-      unless(FormatWrapper));
+  const auto FormatFunction =
+      functionDecl(formattingFunction(), unless(FormatWrapper));
   const auto FormattedTensor = ignoringImplicit(
       anyOf(tensorExpr(),
             callExpr(callee(FormatWrapper),
@@ -132,10 +113,11 @@ void SyncDeviceToHostCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   // A call inside fmt or spdlog themselves (their bodies, when the library
   // is included with -I rather than as a system header, are followed from
-  // the user's call): the user's call is reported.
+  // the user's call), or inside a formatter's format(): the user's call is
+  // reported.
   if (Format)
     if (const FunctionDecl *Caller = Model.enclosingFunction(*Format))
-      if (isInFormattingLibrary(*Caller))
+      if (isFormattingFunction(Caller))
         return;
 
   if (Move) {
