@@ -48,7 +48,7 @@ void trainItem(Net &model, torch::optim::SGD &optimizer, torch::Tensor x) {
     // business, which reports it (CHECK-ITEM) and no other check does.
     fmt::print("loss {}\n", loss.item<float>());
     // CHECK-ITEM: :[[@LINE-1]]:34: warning: 'item()' reads a tensor's value on the host, which synchronizes with the device on every iteration of the training loop; keep the value on the device and read it every N steps [torch-sync-item]
-    // CHECK-ITEM: :[[@LINE-7]]:3: note: training loop starts here
+    // CHECK-ITEM: :[[@LINE-8]]:3: note: training loop starts here
   }
 }
 
@@ -102,35 +102,35 @@ void train(Net &model, torch::optim::SGD &optimizer, torch::Tensor x,
     // CHECK-MESSAGES: :[[@LINE-9]]:3: note: training loop starts here
     auto text = fmt::format("{}", fmt::streamed(out));
     // CHECK-MESSAGES: :[[@LINE-1]]:17: warning: formatting a tensor copies it to the host
-    // CHECK-MESSAGES: :[[@LINE-13]]:3: note: training loop starts here
+    // CHECK-MESSAGES: :[[@LINE-12]]:3: note: training loop starts here
     fmt::println("step {} loss {}", step, loss);
     // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: formatting a tensor copies it to the host
-    // CHECK-MESSAGES: :[[@LINE-16]]:3: note: training loop starts here
+    // CHECK-MESSAGES: :[[@LINE-15]]:3: note: training loop starts here
     std::string buffer;
     fmt::format_to(std::back_inserter(buffer), "{loss}", fmt::arg("loss", loss));
     // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: formatting a tensor copies it to the host
-    // CHECK-MESSAGES: :[[@LINE-20]]:3: note: training loop starts here
+    // CHECK-MESSAGES: :[[@LINE-19]]:3: note: training loop starts here
     spdlog::info("step {} loss {}", step, loss);
     // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: formatting a tensor copies it to the host
-    // CHECK-MESSAGES: :[[@LINE-23]]:3: note: training loop starts here
+    // CHECK-MESSAGES: :[[@LINE-22]]:3: note: training loop starts here
     logger.warn("loss {}", loss);
     // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: formatting a tensor copies it to the host
-    // CHECK-MESSAGES: :[[@LINE-26]]:3: note: training loop starts here
+    // CHECK-MESSAGES: :[[@LINE-25]]:3: note: training loop starts here
     spdlog::default_logger()->log(spdlog::level::info, "{}", out);
     // CHECK-MESSAGES: :[[@LINE-1]]:31: warning: formatting a tensor copies it to the host
-    // CHECK-MESSAGES: :[[@LINE-29]]:3: note: training loop starts here
+    // CHECK-MESSAGES: :[[@LINE-28]]:3: note: training loop starts here
     auto line = std::format("loss {}", loss);
     // CHECK-MESSAGES: :[[@LINE-1]]:17: warning: formatting a tensor copies it to the host, which synchronizes with the device on every iteration of the training loop; log it every N steps [torch-sync-device-to-host]
-    // CHECK-MESSAGES: :[[@LINE-32]]:3: note: training loop starts here
+    // CHECK-MESSAGES: :[[@LINE-31]]:3: note: training loop starts here
     std::print("loss {}\n", loss);
     // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: formatting a tensor copies it to the host
-    // CHECK-MESSAGES: :[[@LINE-35]]:3: note: training loop starts here
+    // CHECK-MESSAGES: :[[@LINE-34]]:3: note: training loop starts here
 
     // Silent: a copy made by cpu() is reported there; formatting the host
     // copy reads host memory.
     auto host = out.cpu();
     // CHECK-MESSAGES: :[[@LINE-1]]:21: warning: 'cpu()' copies the tensor to the host
-    // CHECK-MESSAGES: :[[@LINE-41]]:3: note: training loop starts here
+    // CHECK-MESSAGES: :[[@LINE-40]]:3: note: training loop starts here
     fmt::print("{}\n", host);
     spdlog::info("{}", fmt::streamed(host));
     // Silent: a tensor created on the host is formatted from host memory.
@@ -161,8 +161,8 @@ void train(Net &model, torch::optim::SGD &optimizer, torch::Tensor x,
 void logLoss(const torch::Tensor &loss) {
   spdlog::debug("loss {}", loss);
   // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: formatting a tensor copies it to the host, which synchronizes with the device on every iteration of the training loop
-  // CHECK-MESSAGES: :[[@LINE+6]]:5: note: 'logLoss' is called here, on the training loop path
-  // CHECK-MESSAGES: :[[@LINE+2]]:3: note: training loop starts here
+  // CHECK-MESSAGES: :[[@LINE+8]]:5: note: 'logLoss' is called here, on the training loop path
+  // CHECK-MESSAGES: :[[@LINE+3]]:3: note: training loop starts here
 }
 void trainWithHelper(Net &model, torch::optim::Adam &optimizer, torch::Tensor x) {
   for (int step = 0; step < 10; ++step) {

@@ -31,23 +31,23 @@ void train(torch::nn::Linear &model, torch::optim::SGD &optimizer,
 
     fmt::print("loss {}\n", loss);
     // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: formatting a tensor copies it to the host, which synchronizes with the device on every iteration of the training loop; log it every N steps [torch-sync-device-to-host]
-    // CHECK-MESSAGES: :[[@LINE-10]]:3: note: training loop starts here
+    // CHECK-MESSAGES: :[[@LINE-9]]:3: note: training loop starts here
     auto text = fmt::format("{}", fmt::streamed(out));
     // CHECK-MESSAGES: :[[@LINE-1]]:17: warning: formatting a tensor copies it to the host
-    // CHECK-MESSAGES: :[[@LINE-14]]:3: note: training loop starts here
+    // CHECK-MESSAGES: :[[@LINE-12]]:3: note: training loop starts here
     std::string buffer;
     fmt::format_to(std::back_inserter(buffer), "{loss}", fmt::arg("loss", loss));
     // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: formatting a tensor copies it to the host
-    // CHECK-MESSAGES: :[[@LINE-18]]:3: note: training loop starts here
+    // CHECK-MESSAGES: :[[@LINE-16]]:3: note: training loop starts here
     spdlog::info("step {} loss {}", step, loss);
     // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: formatting a tensor copies it to the host
-    // CHECK-MESSAGES: :[[@LINE-21]]:3: note: training loop starts here
+    // CHECK-MESSAGES: :[[@LINE-19]]:3: note: training loop starts here
     logger->warn("loss {}", fmt::streamed(loss));
     // CHECK-MESSAGES: :[[@LINE-1]]:13: warning: formatting a tensor copies it to the host
-    // CHECK-MESSAGES: :[[@LINE-24]]:3: note: training loop starts here
+    // CHECK-MESSAGES: :[[@LINE-22]]:3: note: training loop starts here
     SPDLOG_INFO("loss {}", loss);
     // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: formatting a tensor copies it to the host
-    // CHECK-MESSAGES: :[[@LINE-27]]:3: note: training loop starts here
+    // CHECK-MESSAGES: :[[@LINE-25]]:3: note: training loop starts here
 
     // Silent: a value read with item() is torch-sync-item's business.
     fmt::print("loss {}\n", loss.item<float>());
