@@ -75,8 +75,7 @@ struct JsonOut {
     static_assert(MaxSize <= sizeof(Buf), "the text must fit the buffer");
     if (sizeof(Buf) - Used < MaxSize)
       flush();
-    auto Result =
-        fmt::format_to_n(Buf + Used, MaxSize, Format, Arguments...);
+    auto Result = fmt::format_to_n(Buf + Used, MaxSize, Format, Arguments...);
     Used += Result.size < MaxSize ? Result.size : MaxSize;
   }
   void u64(uint64_t V) { format<24>(FMT_COMPILE("{}"), V); }

@@ -62,8 +62,8 @@ bool isFormattingFunction(const FunctionDecl *FD) {
   if (Namespace != "std" || !FD->getDeclName().isIdentifier())
     return false;
   static constexpr llvm::StringLiteral StdNames[] = {
-      "format",  "format_to", "format_to_n",      "formatted_size",
-      "print",   "println",   "make_format_args", "make_wformat_args"};
+      "format", "format_to", "format_to_n",      "formatted_size",
+      "print",  "println",   "make_format_args", "make_wformat_args"};
   return llvm::is_contained(StdNames, FD->getName());
 }
 

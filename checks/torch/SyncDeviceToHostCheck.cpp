@@ -79,10 +79,9 @@ void SyncDeviceToHostCheck::registerMatchers(MatchFinder *Finder) {
       hasAnyName("::fmt::streamed", "::fmt::arg", "::fmt::styled"));
   const auto FormatFunction =
       functionDecl(formattingFunction(), unless(FormatWrapper));
-  const auto FormattedTensor = ignoringImplicit(
-      anyOf(tensorExpr(),
-            callExpr(callee(FormatWrapper),
-                     hasAnyArgument(ignoringImplicit(tensorExpr())))));
+  const auto FormattedTensor = ignoringImplicit(anyOf(
+      tensorExpr(), callExpr(callee(FormatWrapper),
+                             hasAnyArgument(ignoringImplicit(tensorExpr())))));
   Finder->addMatcher(
       callExpr(callee(FormatFunction),
                hasAnyArgument(expr(FormattedTensor).bind(PrintedId)))
