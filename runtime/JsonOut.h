@@ -2,7 +2,10 @@
 //-*-===//
 //
 // The data file is written from a signal handler after a crash as well as at
-// exit, so the writer uses only a fixed buffer and write(2).
+// exit, so the writer uses only a fixed buffer and write(2). Numbers are
+// formatted by fmt into that buffer: a format compiled at build time
+// (FMT_COMPILE) of integers and strings allocates nothing, reads no locale
+// and throws nothing.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <fmt/compile.h>
 #include <unistd.h>
 
 namespace trainlint {
@@ -57,47 +61,28 @@ struct JsonOut {
         ch('\\');
         ch(static_cast<char>(C));
       } else if (C < 0x20) {
-        const char *Hex = "0123456789abcdef";
-        char E[6] = {'\\', 'u', '0', '0', Hex[C >> 4], Hex[C & 15]};
-        raw(E, 6);
+        format<6>(FMT_COMPILE("\\u{:04x}"), static_cast<unsigned>(C));
       } else {
         ch(static_cast<char>(C));
       }
     }
     ch('"');
   }
-  void u64(uint64_t V) {
-    char T[24];
-    int N = 0;
-    do {
-      T[N++] = static_cast<char>('0' + V % 10);
-      V /= 10;
-    } while (V);
-    while (N)
-      ch(T[--N]);
+  /// Formats \p Args with the compiled format \p Format straight into the
+  /// buffer; \p MaxSize bounds the text (a number is at most 22 characters).
+  template <size_t MaxSize, typename Compiled, typename... Args>
+  void format(const Compiled &Format, const Args &...Arguments) {
+    static_assert(MaxSize <= sizeof(Buf), "the text must fit the buffer");
+    if (sizeof(Buf) - Used < MaxSize)
+      flush();
+    auto Result = fmt::format_to_n(Buf + Used, MaxSize, Format, Arguments...);
+    Used += Result.size < MaxSize ? Result.size : MaxSize;
   }
-  void i64(int64_t V) {
-    if (V < 0) {
-      ch('-');
-      u64(static_cast<uint64_t>(-(V + 1)) + 1);
-    } else {
-      u64(static_cast<uint64_t>(V));
-    }
-  }
+  void u64(uint64_t V) { format<24>(FMT_COMPILE("{}"), V); }
+  void i64(int64_t V) { format<24>(FMT_COMPILE("{}"), V); }
   /// An address as a JSON string "0x...": JSON numbers lose precision above
   /// 2^53 in many readers.
-  void hex(uint64_t V) {
-    char T[20];
-    int N = 0;
-    do {
-      T[N++] = "0123456789abcdef"[V & 15];
-      V >>= 4;
-    } while (V);
-    raw("\"0x");
-    while (N)
-      ch(T[--N]);
-    ch('"');
-  }
+  void hex(uint64_t V) { format<24>(FMT_COMPILE("\"0x{:x}\""), V); }
   void boolean(bool B) { raw(B ? "true" : "false"); }
   /// `"Name":` with a leading comma unless First.
   void key(const char *Name, bool First = false) {

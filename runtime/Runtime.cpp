@@ -41,6 +41,8 @@
 #include <cstring>
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <fmt/compile.h>
+#include <fmt/core.h>
 #include <link.h>
 #include <pthread.h>
 #include <sys/syscall.h>
@@ -82,35 +84,24 @@ const int HandledSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
 struct sigaction OldActions[65];
 char AltStack[1 << 16];
 
-/// Appends decimal V to Buf (no snprintf: this runs in signal handlers).
-void appendNumber(char *Buf, size_t Cap, uint64_t V) {
-  char T[24];
-  int N = 0;
-  do {
-    T[N++] = static_cast<char>('0' + V % 10);
-    V /= 10;
-  } while (V);
-  size_t Len = std::strlen(Buf);
-  while (N && Len + 1 < Cap)
-    Buf[Len++] = T[--N];
-  Buf[Len] = 0;
-}
-
-void appendText(char *Buf, size_t Cap, const char *S) {
-  size_t Len = std::strlen(Buf);
-  while (*S && Len + 1 < Cap)
-    Buf[Len++] = *S++;
-  Buf[Len] = 0;
+/// Formats into Buf[0, Cap), truncating, and ends the text with a NUL. A
+/// format compiled at build time (FMT_COMPILE) of integers and strings
+/// allocates nothing and reads no locale: this runs in signal handlers.
+template <typename Compiled, typename... Args>
+void formatTo(char *Buf, size_t Cap, const Compiled &Format,
+              const Args &...Arguments) {
+  size_t Room = Cap - 1;
+  auto Result = fmt::format_to_n(Buf, Room, Format, Arguments...);
+  Buf[Result.size < Room ? Result.size : Room] = 0;
 }
 
 void setOutPath(bool Root) {
   Config &C = config();
-  C.OutPath[0] = 0;
-  appendText(C.OutPath, sizeof(C.OutPath), BasePath);
-  if (!Root) {
-    appendText(C.OutPath, sizeof(C.OutPath), ".");
-    appendNumber(C.OutPath, sizeof(C.OutPath), static_cast<uint64_t>(getpid()));
-  }
+  if (Root)
+    formatTo(C.OutPath, sizeof(C.OutPath), FMT_COMPILE("{}"), BasePath);
+  else
+    formatTo(C.OutPath, sizeof(C.OutPath), FMT_COMPILE("{}.{}"), BasePath,
+             getpid());
 }
 
 void writeStep(const StepRecord &S, size_t Index, bool Complete) {
@@ -389,13 +380,13 @@ int findTorchModules(struct dl_phdr_info *Info, size_t, void *Arg) {
   Base = Base ? Base + 1 : Name;
   char Real[512];
   if (!realpath(Name, Real))
-    std::snprintf(Real, sizeof(Real), "%s", Name);
+    formatTo(Real, sizeof(Real), FMT_COMPILE("{}"), Name);
   auto Add = [&](char(*List)[512], unsigned &N) {
     for (unsigned I = 0; I < N; ++I)
       if (std::strcmp(List[I], Real) == 0)
         return;
     if (N < 2)
-      std::snprintf(List[N++], 512, "%s", Real);
+      formatTo(List[N++], sizeof(List[0]), FMT_COMPILE("{}"), Real);
   };
   if (std::strncmp(Base, "libtorch_cpu.so", 15) == 0)
     Add(M.Cpu, M.NumCpu);
@@ -418,17 +409,18 @@ void plainVersion(const char *In, char *OutBuf, size_t Cap) {
 /// version this library was built against. Fills Message when not.
 bool checkTorch() {
   ProcessInfo &P = processInfo();
-  std::snprintf(P.TorchBuilt, sizeof(P.TorchBuilt), "%d.%d.%d",
-                TORCH_VERSION_MAJOR, TORCH_VERSION_MINOR, TORCH_VERSION_PATCH);
+  formatTo(P.TorchBuilt, sizeof(P.TorchBuilt), FMT_COMPILE("{}.{}.{}"),
+           TORCH_VERSION_MAJOR, TORCH_VERSION_MINOR, TORCH_VERSION_PATCH);
   TorchModules M;
   dl_iterate_phdr(findTorchModules, &M);
   if (M.NumCpu > 1 || M.NumC10 > 1) {
-    std::snprintf(Message, sizeof(Message),
-                  "the program loaded two copies of libtorch (%s and %s); "
-                  "the runtime was built against libtorch %s: rebuild it "
-                  "with -DTorch_DIR pointing at the program's libtorch",
-                  M.NumCpu > 1 ? M.Cpu[0] : M.C10[0],
-                  M.NumCpu > 1 ? M.Cpu[1] : M.C10[1], P.TorchBuilt);
+    formatTo(Message, sizeof(Message),
+             FMT_COMPILE("the program loaded two copies of libtorch ({} and "
+                         "{}); the runtime was built against libtorch {}: "
+                         "rebuild it with -DTorch_DIR pointing at the "
+                         "program's libtorch"),
+             M.NumCpu > 1 ? M.Cpu[0] : M.C10[0],
+             M.NumCpu > 1 ? M.Cpu[1] : M.C10[1], P.TorchBuilt);
     return false;
   }
   // Ask the loaded libtorch for its version, but only through a symbol that
@@ -444,14 +436,14 @@ bool checkTorch() {
   }
   if (const char *Test = getenv("TRAINLINT_RUNTIME_TEST_TORCH_VERSION"))
     plainVersion(Test, Loaded, sizeof(Loaded));
-  std::snprintf(P.TorchLoaded, sizeof(P.TorchLoaded), "%s",
-                *Loaded ? Loaded : "unknown");
+  formatTo(P.TorchLoaded, sizeof(P.TorchLoaded), FMT_COMPILE("{}"),
+           *Loaded ? Loaded : "unknown");
   if (std::strcmp(P.TorchLoaded, P.TorchBuilt) != 0) {
-    std::snprintf(Message, sizeof(Message),
-                  "the runtime was built against libtorch %s but the program "
-                  "loaded libtorch %s; rebuild it with -DTorch_DIR pointing "
-                  "at the program's libtorch",
-                  P.TorchBuilt, P.TorchLoaded);
+    formatTo(Message, sizeof(Message),
+             FMT_COMPILE("the runtime was built against libtorch {} but the "
+                         "program loaded libtorch {}; rebuild it with "
+                         "-DTorch_DIR pointing at the program's libtorch"),
+             P.TorchBuilt, P.TorchLoaded);
     return false;
   }
   return true;
@@ -461,7 +453,7 @@ __attribute__((constructor)) void loadRuntime() {
   const char *OutEnv = getenv("TRAINLINT_RUNTIME_OUT");
   if (!OutEnv || !*OutEnv || std::strlen(OutEnv) + 32 > sizeof(BasePath))
     return;
-  std::snprintf(BasePath, sizeof(BasePath), "%s", OutEnv);
+  formatTo(BasePath, sizeof(BasePath), FMT_COMPILE("{}"), OutEnv);
   Config &C = config();
   ProcessInfo &P = processInfo();
   P.StartNs = nowNs();
@@ -476,8 +468,8 @@ __attribute__((constructor)) void loadRuntime() {
     C.RootPid = std::atoi(Root);
     C.IsRoot = C.RootPid == getpid();
   } else {
-    char Pid[24] = "";
-    appendNumber(Pid, sizeof(Pid), static_cast<uint64_t>(getpid()));
+    char Pid[24];
+    formatTo(Pid, sizeof(Pid), FMT_COMPILE("{}"), getpid());
     setenv("TRAINLINT_RUNTIME_ROOT_PID", Pid, 1);
     C.RootPid = getpid();
     C.IsRoot = true;
@@ -485,7 +477,7 @@ __attribute__((constructor)) void loadRuntime() {
   setOutPath(C.IsRoot);
 
   if (!checkTorch()) {
-    std::fprintf(stderr, "trainlint-runtime: error: %s\n", Message);
+    fmt::print(stderr, "trainlint-runtime: error: {}\n", Message);
     writeData(EndReason::Refused, 0, Message);
     _exit(RefusedExitStatus);
   }
@@ -530,9 +522,7 @@ bool writeData(EndReason Reason, int Signal, const char *Text) {
       R.Steps.back().EndNs = End;
   }
 
-  TmpPath[0] = 0;
-  appendText(TmpPath, sizeof(TmpPath), config().OutPath);
-  appendText(TmpPath, sizeof(TmpPath), ".tmp");
+  formatTo(TmpPath, sizeof(TmpPath), FMT_COMPILE("{}.tmp"), config().OutPath);
   Out.Fd = open(TmpPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   Out.Failed = Out.Fd < 0;
   Out.Used = 0;

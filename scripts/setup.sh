@@ -7,7 +7,7 @@ LLVM_VERSION="${TRAINLINT_LLVM_VERSION:-22}"
 packages=(
   "clang-${LLVM_VERSION}" "clang-tidy-${LLVM_VERSION}" "libclang-${LLVM_VERSION}-dev"
   "llvm-${LLVM_VERSION}-dev" "llvm-${LLVM_VERSION}-tools"
-  libtorch-dev libfmt-dev libgtest-dev libgmock-dev ninja-build cmake python3
+  libtorch-dev libfmt-dev libspdlog-dev libgtest-dev libgmock-dev ninja-build cmake python3
 )
 
 missing=()

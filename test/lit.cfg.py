@@ -68,6 +68,13 @@ if config.torch_flags:
 if os.path.exists(os.path.join(config.cuda_include, "cuda_runtime_api.h")):
     config.available_features.add("cuda-headers")
     config.substitutions.append(("%cuda_include", config.cuda_include))
+# The genuine fmt and spdlog headers (libfmt-dev, libspdlog-dev), for the
+# real-header tests of formatted tensors.
+for feature, header in (("fmt-headers", "fmt/ostream.h"),
+                        ("spdlog-headers", "spdlog/spdlog.h")):
+    if any(os.path.exists(os.path.join(d, header))
+           for d in ("/usr/include", "/usr/local/include")):
+        config.available_features.add(feature)
 if shutil.which("clang-tidy-14"):
     config.available_features.add("clang-tidy-14")
 

@@ -126,6 +126,10 @@ private:
                      unsigned FirstParamArg) {
     for (unsigned I = FirstParamArg; I < Args.size(); ++I) {
       unsigned Param = I - FirstParamArg;
+      // fmt::print("{}", t), spdlog::info("{}", t): a forwarding reference
+      // to a tensor that is only formatted.
+      if (isFormattingFunction(FD) && isTensorType(Args[I]->getType()))
+        continue;
       // Variadic or unknown callees: assume the worst.
       if (!FD || Param >= FD->getNumParams() ||
           (bindsMutably(FD->getParamDecl(Param)->getType()) &&

@@ -46,6 +46,27 @@ bool isInNamespace(const Decl *D, llvm::StringRef Namespace) {
   return false;
 }
 
+bool isFormattingFunction(const FunctionDecl *FD) {
+  if (!FD)
+    return false;
+  // The outermost namespace's name only: this runs on every call.
+  const NamespaceDecl *Outermost = nullptr;
+  for (const DeclContext *DC = FD->getDeclContext(); DC; DC = DC->getParent())
+    if (const auto *ND = dyn_cast<NamespaceDecl>(DC))
+      Outermost = ND;
+  if (!Outermost || !Outermost->getIdentifier())
+    return false;
+  llvm::StringRef Namespace = Outermost->getName();
+  if (Namespace == "fmt" || Namespace == "spdlog")
+    return true;
+  if (Namespace != "std" || !FD->getDeclName().isIdentifier())
+    return false;
+  static constexpr llvm::StringLiteral StdNames[] = {
+      "format", "format_to", "format_to_n",      "formatted_size",
+      "print",  "println",   "make_format_args", "make_wformat_args"};
+  return llvm::is_contained(StdNames, FD->getName());
+}
+
 bool isModuleClass(const CXXRecordDecl *RD) {
   return isSameOrDerivedFrom(RD, "torch::nn::Module") ||
          isSameOrDerivedFrom(RD, "torch::nn::ModuleHolder");

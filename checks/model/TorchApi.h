@@ -34,6 +34,13 @@ bool isTensorType(clang::QualType T);
 /// namespace whose name starts with "cuda".
 bool isCudaRuntimeFunction(const clang::FunctionDecl *FD);
 
+/// A function that formats its arguments as text: any function of fmt or
+/// spdlog (or a namespace nested in them: fmt::v9), or the standard's
+/// std::format, std::format_to, std::format_to_n, std::formatted_size,
+/// std::print, std::println, std::make_format_args. They take what they
+/// format by forwarding reference and only read it.
+bool isFormattingFunction(const clang::FunctionDecl *FD);
+
 /// A module: a torch::nn::Module or a ModuleHolder (`torch::nn::Linear`).
 bool isModuleClass(const clang::CXXRecordDecl *RD);
 

@@ -15,6 +15,11 @@ constexpr llvm::StringLiteral MoveId = "move";
 constexpr llvm::StringLiteral MemberId = "member";
 constexpr llvm::StringLiteral PrintId = "print";
 constexpr llvm::StringLiteral PrintedId = "printed";
+constexpr llvm::StringLiteral FormatId = "format";
+
+AST_MATCHER(FunctionDecl, formattingFunction) {
+  return isFormattingFunction(&Node);
+}
 } // namespace
 
 SyncDeviceToHostCheck::SyncDeviceToHostCheck(llvm::StringRef Name,
@@ -37,7 +42,7 @@ void SyncDeviceToHostCheck::registerMatchers(MatchFinder *Finder) {
 
   // std::cout << loss, std::cout << "loss " << loss << "\n"
   // FIXME: a tensor printed through a user's own operator<< (for a struct
-  // that holds tensors) or formatted with fmt/spdlog is not seen.
+  // that holds tensors) is not seen.
   const auto TensorParam = hasType(references(tensorClass()));
   const auto TensorStreamOperator =
       functionDecl(hasAnyName("::at::operator<<", "::torch::operator<<"),
@@ -59,12 +64,37 @@ void SyncDeviceToHostCheck::registerMatchers(MatchFinder *Finder) {
                hasAnyArgument(expr(tensorExpr()).bind(PrintedId)))
           .bind(PrintId),
       this);
+
+  // fmt::print("loss {}\n", loss), fmt::format("{}", fmt::streamed(loss)),
+  // fmt::format_to(out, "{}", fmt::arg("loss", loss)),
+  // spdlog::info("step {} loss {}", step, loss), logger->warn("{}", loss),
+  // std::format("{}", loss), std::print("{}", loss)
+  // Any function of fmt or spdlog formats what it is given; a tensor can only
+  // reach it through a formatter, the user's own or fmt::streamed's.
+  // FIXME: tensors inside a container (`fmt::join(losses, ", ")`, a
+  // `std::vector<torch::Tensor>` with fmt/ranges.h) or a struct of the user's
+  // with its own formatter are not seen; neither is a format string with the
+  // tensor stored in a `fmt::format_args` made elsewhere.
+  const auto FormatWrapper = functionDecl(
+      hasAnyName("::fmt::streamed", "::fmt::arg", "::fmt::styled"));
+  const auto FormatFunction =
+      functionDecl(formattingFunction(), unless(FormatWrapper));
+  const auto FormattedTensor = ignoringImplicit(anyOf(
+      tensorExpr(), callExpr(callee(FormatWrapper),
+                             hasAnyArgument(ignoringImplicit(tensorExpr())))));
+  Finder->addMatcher(
+      callExpr(callee(FormatFunction),
+               hasAnyArgument(expr(FormattedTensor).bind(PrintedId)))
+          .bind(FormatId),
+      this);
 }
 
 void SyncDeviceToHostCheck::check(const MatchFinder::MatchResult &Result) {
   const auto *Move = Result.Nodes.getNodeAs<CXXMemberCallExpr>(MoveId);
-  const auto *Print = Result.Nodes.getNodeAs<CallExpr>(PrintId);
-  assert((Move || Print) && "every matcher binds a move or a print");
+  const auto *Format = Result.Nodes.getNodeAs<CallExpr>(FormatId);
+  const auto *Print =
+      Format ? Format : Result.Nodes.getNodeAs<CallExpr>(PrintId);
+  assert((Move || Print) && "every matcher binds a move, a print or a format");
   const Stmt &Where = Move ? static_cast<const Stmt &>(*Move) : *Print;
 
   const HotPathModel &Model = HotPathModel::get(*Result.Context);
@@ -80,6 +110,14 @@ void SyncDeviceToHostCheck::check(const MatchFinder::MatchResult &Result) {
   // Under `if (step % N == 0)` and the like: the copy is already amortized.
   if (Hot->isGated())
     return;
+  // A call inside fmt or spdlog themselves (their bodies, when the library
+  // is included with -I rather than as a system header, are followed from
+  // the user's call), or inside a formatter's format(): the user's call is
+  // reported.
+  if (Format)
+    if (const FunctionDecl *Caller = Model.enclosingFunction(*Format))
+      if (isFormattingFunction(Caller))
+        return;
 
   if (Move) {
     std::optional<DeviceMove> Info = asDeviceMove(*Move, *Result.Context);
@@ -105,7 +143,16 @@ void SyncDeviceToHostCheck::check(const MatchFinder::MatchResult &Result) {
     assert(Printed && "the print matchers bind the printed tensor");
     // std::cout << x.cpu(), or a variable holding such a copy: the copy is
     // reported at 'cpu()'; printing a host tensor does not synchronize.
-    if (isProvablyOnHost(Printed, *Result.Context))
+    // fmt::streamed(x.cpu()) likewise.
+    const Expr *Tensor = Printed->IgnoreImplicit();
+    if (const auto *Wrapper = dyn_cast<CallExpr>(Tensor);
+        Wrapper && !isTensorType(Wrapper->getType()))
+      for (const Expr *Arg : Wrapper->arguments())
+        if (isTensorType(Arg->getType())) {
+          Tensor = Arg;
+          break;
+        }
+    if (isProvablyOnHost(Tensor, *Result.Context))
       return;
   }
 
@@ -117,6 +164,11 @@ void SyncDeviceToHostCheck::check(const MatchFinder::MatchResult &Result) {
          "device on every iteration of the %1; keep the tensor on the device, "
          "or copy it every N steps")
         << Member->getMemberDecl()->getName() << loopKindName(Hot->Kind);
+  } else if (Format) {
+    diag(Format->getExprLoc(),
+         "formatting a tensor copies it to the host, which synchronizes with "
+         "the device on every iteration of the %0; log it every N steps")
+        << loopKindName(Hot->Kind);
   } else {
     diag(Print->getExprLoc(),
          "printing a tensor copies it to the host, which synchronizes with "
