@@ -959,6 +959,15 @@ const Stmt *HotPathModel::parentOf(const Stmt &S) const {
   return P->Parents.lookup(&S);
 }
 
+const Stmt *HotPathModel::writtenParentOf(const Stmt &S) const {
+  const Stmt *Up = P->Parents.lookup(&S);
+  while (Up && isa<ImplicitCastExpr, MaterializeTemporaryExpr,
+                   CXXBindTemporaryExpr, ExprWithCleanups, ParenExpr,
+                   ConstantExpr>(Up))
+    Up = P->Parents.lookup(Up);
+  return Up;
+}
+
 const FunctionDecl *HotPathModel::enclosingFunction(const Stmt &S) const {
   const ScannedFunction *F = P->ownerOf(S);
   return F ? F->Def : nullptr;

@@ -140,6 +140,10 @@ public:
   /// the whole translation unit and costs a sixth of a libtorch parse.
   const clang::Stmt *parentOf(const clang::Stmt &S) const;
 
+  /// The parent of \p S that the source spells: past implicit casts,
+  /// temporaries, cleanups and parentheses. Null at the top.
+  const clang::Stmt *writtenParentOf(const clang::Stmt &S) const;
+
   /// The function whose body holds \p S, or null.
   const clang::FunctionDecl *enclosingFunction(const clang::Stmt &S) const;
 

@@ -45,11 +45,6 @@ bool containsLoop(const Stmt *S) {
   return llvm::any_of(S->children(), containsLoop);
 }
 
-bool isUnwritten(const Stmt &S) {
-  return isa<ImplicitCastExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr,
-             ExprWithCleanups, ParenExpr, ConstantExpr, CXXConstructExpr>(S);
-}
-
 /// Adds to \p Out the `[]` calls in \p S whose object is one of \p Refs.
 void collectSubscriptObjects(const Stmt *S,
                              const llvm::SmallPtrSetImpl<const Expr *> &Refs,
@@ -171,9 +166,10 @@ void LoopAccessorInLoopCheck::check(const MatchFinder::MatchResult &Result) {
   // The fix-it: `auto a = x.accessor<float, 2>();`, alone in the loop's
   // body, moves to just before the loop.
   auto Hoist = [&]() -> std::optional<FixItHint> {
-    const Stmt *Up = Model.parentOf(*Call);
-    while (Up && isUnwritten(*Up))
-      Up = Model.parentOf(*Up);
+    // Past the copy of the accessor into the variable, too.
+    const Stmt *Up = Model.writtenParentOf(*Call);
+    while (isa_and_nonnull<CXXConstructExpr>(Up))
+      Up = Model.writtenParentOf(*Up);
     const auto *DS = dyn_cast_or_null<DeclStmt>(Up);
     if (!DS || !DS->isSingleDecl())
       return std::nullopt;

@@ -17,24 +17,12 @@ namespace trainlint::torch {
 namespace {
 constexpr llvm::StringLiteral FactoryId = "factory";
 
-/// The user of \p E's value, past the nodes the source does not spell.
-const Stmt *userOf(const Expr &E, const HotPathModel &Model) {
-  const Stmt *Child = &E;
-  const Stmt *Parent = Model.parentOf(E);
-  while (Parent && isa<ImplicitCastExpr, MaterializeTemporaryExpr,
-                       CXXBindTemporaryExpr, ParenExpr, ExprWithCleanups>(
-                       Parent)) {
-    Child = Parent;
-    Parent = Model.parentOf(*Parent);
-  }
-  return Parent;
-}
-
 /// \p Factory with the moves that follow it: `torch::ones({n}).to(device)`.
 const Expr &withMoves(const CallExpr &Factory, const HotPathModel &Model) {
   const Expr *Whole = &Factory;
   for (unsigned Depth = 0; Depth < 4; ++Depth) {
-    const auto *Member = dyn_cast_or_null<MemberExpr>(userOf(*Whole, Model));
+    const auto *Member =
+        dyn_cast_or_null<MemberExpr>(Model.writtenParentOf(*Whole));
     const auto *Call =
         Member ? dyn_cast_or_null<CXXMemberCallExpr>(Model.parentOf(*Member))
                : nullptr;
@@ -47,10 +35,10 @@ const Expr &withMoves(const CallExpr &Factory, const HotPathModel &Model) {
 
 /// The variable \p Whole initializes, when it does.
 const VarDecl *initializedVariable(const Expr &Whole, const HotPathModel &Model) {
-  const Stmt *User = userOf(Whole, Model);
+  const Stmt *User = Model.writtenParentOf(Whole);
   // `torch::Tensor t = ...` copies through a constructor before C++17.
   if (const auto *Construct = dyn_cast_or_null<CXXConstructExpr>(User))
-    User = userOf(*Construct, Model);
+    User = Model.writtenParentOf(*Construct);
   const auto *DS = dyn_cast_or_null<DeclStmt>(User);
   if (!DS || !DS->isSingleDecl())
     return nullptr;

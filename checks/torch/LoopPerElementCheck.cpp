@@ -44,19 +44,6 @@ const char *cureFor(ElementUse Use) {
          "'index_select()' or a mask";
 }
 
-bool isUnwritten(const Stmt &S) {
-  return isa<ImplicitCastExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr,
-             ExprWithCleanups, ParenExpr, ConstantExpr>(S);
-}
-
-/// The parent of \p S that the source spells.
-const Stmt *writtenParent(const HotPathModel &Model, const Stmt &S) {
-  const Stmt *P = Model.parentOf(S);
-  while (P && isUnwritten(*P))
-    P = Model.parentOf(*P);
-  return P;
-}
-
 bool isMethodNamed(const CXXMemberCallExpr &Call,
                    std::initializer_list<llvm::StringRef> Names) {
   const CXXMethodDecl *MD = Call.getMethodDecl();
@@ -78,14 +65,14 @@ UseOfElement useOf(const HotPathModel &Model, const Expr &Access) {
   const Stmt *Prev = &Access;
   auto Is = [&](const Expr *Child) { return ignoreUnwritten(Child) == Prev; };
   for (unsigned Depth = 0; Depth < 8; ++Depth) {
-    const Stmt *P = writtenParent(Model, *Prev);
+    const Stmt *P = Model.writtenParentOf(*Prev);
     const auto *PE = dyn_cast_or_null<Expr>(P);
     if (!PE)
       return Out;
     if (const auto *Member = dyn_cast<MemberExpr>(PE)) {
       // `.item<float>()`, `.sum()`: the call is the member's parent.
       const auto *Call =
-          dyn_cast_or_null<CXXMemberCallExpr>(writtenParent(Model, *Member));
+          dyn_cast_or_null<CXXMemberCallExpr>(Model.writtenParentOf(*Member));
       if (!Call || Call->getCallee()->IgnoreParens() != Member)
         return Out;
       if (isMethodNamed(*Call, {"item", "data_ptr"}))
@@ -344,14 +331,14 @@ void LoopPerElementCheck::checkAccess(const CallExpr &Call, ASTContext &Ctx) {
   const HotPathModel &Model = HotPathModel::get(Ctx);
   // `t[i][j]` is reported once, by its outer access, which holds both
   // indexes.
-  if (const auto *Outer = dyn_cast_or_null<Expr>(writtenParent(Model, Call)))
+  if (const auto *Outer = dyn_cast_or_null<Expr>(Model.writtenParentOf(Call)))
     if (const auto *OuterCall =
-            dyn_cast_or_null<CallExpr>(writtenParent(Model, *Outer)))
+            dyn_cast_or_null<CallExpr>(Model.writtenParentOf(*Outer)))
       if (std::optional<ElementAccess> O = asElementAccess(*OuterCall, Ctx))
         if (ignoreUnwritten(O->Tensor) == &Call)
           return;
   if (const auto *OuterCall =
-          dyn_cast_or_null<CallExpr>(writtenParent(Model, Call)))
+          dyn_cast_or_null<CallExpr>(Model.writtenParentOf(Call)))
     if (std::optional<ElementAccess> O = asElementAccess(*OuterCall, Ctx))
       if (ignoreUnwritten(O->Tensor) == &Call)
         return;
