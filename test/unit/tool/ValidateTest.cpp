@@ -110,7 +110,32 @@ struct FakeRun {
         Data, [this](unsigned Id) -> const SourceStack & { return Frames[Id]; },
         Findings, Lookup);
   }
+
+  /// How the program ran, for the reports: it exited after \p Steps steps.
+  RunInfo info(std::vector<std::string> Argv, uint64_t Steps) {
+    RunInfo Info;
+    Info.Argv = std::move(Argv);
+    Info.Exit.How = ProgramExit::Exited;
+    Info.StepsRequested = Steps;
+    Info.Primary = &Data;
+    Info.Processes = {&Data};
+    return Info;
+  }
 };
+
+std::string jsonReport(const RunInfo &Info, const Validation &V) {
+  std::string Json;
+  llvm::raw_string_ostream OS(Json);
+  writeJsonReport(OS, Info, V);
+  return Json;
+}
+
+std::string htmlReport(const RunInfo &Info, const Validation &V) {
+  std::string Html;
+  llvm::raw_string_ostream OS(Html);
+  writeHtmlReport(OS, Info, V);
+  return Html;
+}
 
 const FindingResult &resultAt(const Validation &V, llvm::StringRef Check,
                               unsigned Line) {
@@ -424,17 +449,9 @@ TEST(ValidateTest, ReportsAreWellFormed) {
   Site &Item = Run.site(0, FlagItem, {frame(10)});
   Item.Measured = tally(2);
   Validation V = Run.judge({finding("torch-sync-item", 10)});
-  RunInfo Info;
-  Info.Argv = {"/bin/train", "<arg>"};
-  Info.Exit.How = ProgramExit::Exited;
-  Info.StepsRequested = 2;
-  Info.Primary = &Run.Data;
-  Info.Processes = {&Run.Data};
+  RunInfo Info = Run.info({"/bin/train", "<arg>"}, 2);
 
-  std::string Json;
-  llvm::raw_string_ostream JS(Json);
-  writeJsonReport(JS, Info, V);
-  auto Parsed = llvm::json::parse(Json);
+  auto Parsed = llvm::json::parse(jsonReport(Info, V));
   ASSERT_TRUE(static_cast<bool>(Parsed)) << llvm::toString(Parsed.takeError());
   const llvm::json::Object *Root = Parsed->getAsObject();
   ASSERT_TRUE(Root);
@@ -445,9 +462,7 @@ TEST(ValidateTest, ReportsAreWellFormed) {
   EXPECT_EQ((*Findings)[0].getAsObject()->getString("status"), "confirmed");
   EXPECT_EQ(Root->getObject("summary")->getNumber("steps_measured"), 2);
 
-  std::string Html;
-  llvm::raw_string_ostream HS(Html);
-  writeHtmlReport(HS, Info, V);
+  std::string Html = htmlReport(Info, V);
   EXPECT_EQ(Html.find("<script"), std::string::npos);
   EXPECT_EQ(Html.find("href="), std::string::npos);
   EXPECT_EQ(Html.find("&lt;arg&gt;") != std::string::npos, true);
@@ -653,17 +668,9 @@ TEST(ValidateTest, ReportsShowLoopMeasurements) {
   Growing.StepsSeen = 3;
   Growing.Series = perStep({64, 128, 192});
   Validation V = Run.judge({finding("torch-loop-cat-accumulate", 10)});
-  RunInfo Info;
-  Info.Argv = {"/bin/train"};
-  Info.Exit.How = ProgramExit::Exited;
-  Info.StepsRequested = 3;
-  Info.Primary = &Run.Data;
-  Info.Processes = {&Run.Data};
+  RunInfo Info = Run.info({"/bin/train"}, 3);
 
-  std::string Json;
-  llvm::raw_string_ostream JS(Json);
-  writeJsonReport(JS, Info, V);
-  auto Parsed = llvm::json::parse(Json);
+  auto Parsed = llvm::json::parse(jsonReport(Info, V));
   ASSERT_TRUE(static_cast<bool>(Parsed)) << llvm::toString(Parsed.takeError());
   const llvm::json::Object *Finding =
       (*Parsed->getAsObject()->getArray("findings"))[0].getAsObject();
@@ -675,9 +682,7 @@ TEST(ValidateTest, ReportsShowLoopMeasurements) {
   EXPECT_EQ((*Series)[2].getAsObject()->getInteger("step"), 3);
   EXPECT_EQ((*Series)[2].getAsObject()->getInteger("bytes"), 192);
 
-  std::string Html;
-  llvm::raw_string_ostream HS(Html);
-  writeHtmlReport(HS, Info, V);
+  std::string Html = htmlReport(Info, V);
   // The growth curve: one bar per step, the first and the last size.
   EXPECT_NE(Html.find("aria-label=\"output bytes per step\""),
             std::string::npos);
