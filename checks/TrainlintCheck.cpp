@@ -104,6 +104,12 @@ void TrainlintCheck::noteProjectCondition(const HotPathModel &Model) {
         << encodeDeferredNote(*Condition);
 }
 
+void TrainlintCheck::noteLack(const Lack &L) {
+  if (L.Deferred)
+    diag(SourceLocation(), "%0", DiagnosticIDs::Note)
+        << encodeDeferredNote(*L.Deferred);
+}
+
 bool TrainlintCheck::hotLoopTimesItself(HotContext &Context,
                                         ASTContext &Ctx) {
   if (Context.Deferred) {

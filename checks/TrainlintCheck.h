@@ -32,6 +32,11 @@ protected:
   /// names only the CPU is handed device tensors). Nothing otherwise.
   void noteProjectCondition(const HotPathModel &Model);
 
+  /// The note that leaves to `trainlint check` what only the project knows
+  /// of a finding about what code lacks (HotPathModel::lacks). Nothing when
+  /// the unit decided.
+  void noteLack(const Lack &L);
+
   /// Whether the step loop of \p Context, or a function on the way to the
   /// finding, reads a clock, so that its synchronizations measure it. A
   /// deferred context answers no and leaves the question to the project run.

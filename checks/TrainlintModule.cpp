@@ -20,6 +20,18 @@
 #include "torch/LoopPerElementCheck.h"
 #include "torch/LoopPerSampleForwardCheck.h"
 #include "torch/LoopRebuiltStateCheck.h"
+#include "torch/OptimConvBiasBeforeBatchnormCheck.h"
+#include "torch/OptimCpuOnlyCheck.h"
+#include "torch/OptimCudnnBenchmarkCheck.h"
+#include "torch/OptimDebugModeCheck.h"
+#include "torch/OptimEvalWithoutNoGradCheck.h"
+#include "torch/OptimMissingZeroGradCheck.h"
+#include "torch/OptimNoGradClippingCheck.h"
+#include "torch/OptimNoLrSchedulerCheck.h"
+#include "torch/OptimNoMixedPrecisionCheck.h"
+#include "torch/OptimSgdWithoutMomentumCheck.h"
+#include "torch/OptimTrainEvalModeCheck.h"
+#include "torch/OptimZeroGradNotNoneCheck.h"
 #include "torch/SyncCreateThenMoveCheck.h"
 #include "torch/SyncDataDependentShapeCheck.h"
 #include "torch/SyncDeviceToHostCheck.h"
@@ -48,6 +60,18 @@ public:
     CheckFactories.registerCheck<torch::LoopPerElementCheck>("torch-loop-per-element");
     CheckFactories.registerCheck<torch::LoopPerSampleForwardCheck>("torch-loop-per-sample-forward");
     CheckFactories.registerCheck<torch::LoopRebuiltStateCheck>("torch-loop-rebuilt-state");
+    CheckFactories.registerCheck<torch::OptimConvBiasBeforeBatchnormCheck>("torch-optim-conv-bias-before-batchnorm");
+    CheckFactories.registerCheck<torch::OptimCpuOnlyCheck>("torch-optim-cpu-only");
+    CheckFactories.registerCheck<torch::OptimCudnnBenchmarkCheck>("torch-optim-cudnn-benchmark");
+    CheckFactories.registerCheck<torch::OptimDebugModeCheck>("torch-optim-debug-mode");
+    CheckFactories.registerCheck<torch::OptimEvalWithoutNoGradCheck>("torch-optim-eval-without-no-grad");
+    CheckFactories.registerCheck<torch::OptimMissingZeroGradCheck>("torch-optim-missing-zero-grad");
+    CheckFactories.registerCheck<torch::OptimNoGradClippingCheck>("torch-optim-no-grad-clipping");
+    CheckFactories.registerCheck<torch::OptimNoLrSchedulerCheck>("torch-optim-no-lr-scheduler");
+    CheckFactories.registerCheck<torch::OptimNoMixedPrecisionCheck>("torch-optim-no-mixed-precision");
+    CheckFactories.registerCheck<torch::OptimSgdWithoutMomentumCheck>("torch-optim-sgd-without-momentum");
+    CheckFactories.registerCheck<torch::OptimTrainEvalModeCheck>("torch-optim-train-eval-mode");
+    CheckFactories.registerCheck<torch::OptimZeroGradNotNoneCheck>("torch-optim-zero-grad-not-none");
     CheckFactories.registerCheck<torch::SyncCreateThenMoveCheck>("torch-sync-create-then-move");
     CheckFactories.registerCheck<torch::SyncDataDependentShapeCheck>("torch-sync-data-dependent-shape");
     CheckFactories.registerCheck<torch::SyncDeviceToHostCheck>("torch-sync-device-to-host");

@@ -135,6 +135,9 @@ std::vector<Finding> resolveCandidates(const ProjectSummary &Summary) {
     // Its unit names no device but the CPU, and neither does the project.
     if (D.NeedsAccelerator && G.Devices != DeviceEvidence::MaybeAccelerator)
       continue;
+    // What the loop does or lacks, with the calls that left its unit.
+    if (!Analysis.holds(D))
+      continue;
     if (D.Decided) {
       Finding F = Candidate;
       F.Notes.erase(F.Notes.begin() + Deferred->second);

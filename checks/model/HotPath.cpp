@@ -6,6 +6,7 @@
 #include "StepCounter.h"
 #include "Timing.h"
 #include "TorchApi.h"
+#include "TrainingFeatures.h"
 #include "clang/AST/ASTLambda.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -370,8 +371,17 @@ struct ScannedFunction {
   llvm::SmallPtrSet<const Stmt *, 2> LoaderLoops;
   /// Calls to functions of the user's code, and the innermost loop of each.
   std::vector<std::pair<const CallExpr *, int>> Calls;
+  /// Those of the calls made with gradient recording off (NoGradSignal).
+  llvm::SmallPtrSet<const CallExpr *, 4> NoGradCalls;
   std::vector<GraphSignal> Signals;
 };
+
+/// libtorch's inline code is not the user's, also where its headers are
+/// included with -I rather than as system headers.
+bool isLibtorchFunction(const FunctionDecl *FD) {
+  return isInNamespace(FD, "c10") || isInNamespace(FD, "at") ||
+         isInNamespace(FD, "torch") || isInNamespace(FD, "caffe2");
+}
 
 /// The parent of every statement in the user's function bodies. Clang's own
 /// parent map (ASTContext::getParents) covers the whole translation unit,
@@ -399,19 +409,48 @@ public:
     if (Devices.Evidence != DeviceEvidence::MaybeAccelerator)
       if (auto E = deviceEvidenceOf(S, SM, Devices))
         Devices.note(*E);
-    if (const auto *Construct = dyn_cast<CXXConstructExpr>(S))
+    if (const auto *Construct = dyn_cast<CXXConstructExpr>(S)) {
       Devices.Called.insert(Construct->getConstructor()->getCanonicalDecl());
+      if (isNoGradGuard(*Construct))
+        F.Signals.push_back({NoGradSignal, Loop});
+    }
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(S))
+      if (namesReducedPrecision(*Ref))
+        F.Signals.push_back({ReducedPrecisionSignal, Loop});
     if (const auto *Call = dyn_cast<CallExpr>(S)) {
       if (const FunctionDecl *Callee = Call->getDirectCallee())
         Devices.Called.insert(Callee->getCanonicalDecl());
-      if (unsigned Sig = signalOf(Call))
+      if (unsigned Sig = signalOf(Call) | trainingFeaturesOf(*Call))
         F.Signals.push_back({Sig, Loop});
       const FunctionDecl *Callee = Call->getDirectCallee();
       if (allocatesDeviceMemory(Callee) && Call->getNumArgs() > 0)
         if (const ValueDecl *Storage = namedStorage(Call->getArg(0)))
           DeviceMemory.insert(Storage);
-      if (Callee && isUserFunction(Callee))
+      if (Callee && isUserFunction(Callee)) {
         F.Calls.push_back({Call, Loop});
+        if (NoGradGuards)
+          F.NoGradCalls.insert(Call);
+      }
+    }
+    if (isa<CompoundStmt>(S)) {
+      // A guard declared in a block turns recording off until the block
+      // ends.
+      unsigned Outside = NoGradGuards;
+      for (const Stmt *Child : S->children())
+        scan(Child, Loop, S);
+      NoGradGuards = Outside;
+      return;
+    }
+    if (const auto *Decl = dyn_cast<DeclStmt>(S)) {
+      for (const Stmt *Child : S->children())
+        scan(Child, Loop, S);
+      for (const clang::Decl *D : Decl->decls())
+        if (const auto *Var = dyn_cast<VarDecl>(D))
+          if (const auto *Construct = dyn_cast_or_null<CXXConstructExpr>(
+                  Var->getInit() ? Var->getInit()->IgnoreImplicit() : nullptr))
+            if (isNoGradGuard(*Construct))
+              ++NoGradGuards;
+      return;
     }
     if (const auto *Range = dyn_cast<CXXForRangeStmt>(S)) {
       // The range and its iterators are evaluated once, before the loop.
@@ -460,10 +499,13 @@ public:
   /// runtime.
   bool isUserFunction(const FunctionDecl *FD) const {
     return !SM.isInSystemHeader(SM.getExpansionLoc(FD->getLocation())) &&
-           !isCudaRuntimeFunction(FD);
+           !isCudaRuntimeFunction(FD) && !isLibtorchFunction(FD);
   }
 
 private:
+  /// How many no-grad guards are in scope at the statement being scanned.
+  unsigned NoGradGuards = 0;
+
   int enterLoop(const Stmt *S, int Parent) {
     int Index = static_cast<int>(F.Loops.size());
     F.Loops.push_back(S);
@@ -505,12 +547,6 @@ public:
         !isLambdaCallOperator(FD) && !isLibtorchFunction(FD))
       Out.push_back(FD);
     return true;
-  }
-  /// libtorch's inline code is not the user's, also where its headers are
-  /// included with -I rather than as system headers.
-  static bool isLibtorchFunction(const FunctionDecl *FD) {
-    return isInNamespace(FD, "c10") || isInNamespace(FD, "at") ||
-           isInNamespace(FD, "torch") || isInNamespace(FD, "caffe2");
   }
   bool VisitVarDecl(VarDecl *VD) {
     // `torch::Device device(torch::kCUDA);` at namespace scope.
@@ -815,6 +851,7 @@ void HotPathModel::Impl::buildGraph() {
             isCudaStream(Arg->getType()))
           C.PassesDeviceWork = true;
       }
+      C.UnderNoGrad = F.NoGradCalls.count(Call) != 0;
       Calls.push_back(Call);
       G.Calls.push_back(std::move(C));
     }
@@ -1062,6 +1099,75 @@ bool HotPathModel::isGuardedInit(const Stmt &S, const Stmt *Within) const {
         return true;
   }
   return false;
+}
+
+unsigned HotPathModel::signalsIn(const Stmt &Loop) const {
+  auto Entry = P->LoopIndex.find(&Loop);
+  if (Entry == P->LoopIndex.end() || Entry->second.first->Key.empty())
+    return OpaqueCallSignal;
+  return P->analysis().loopSignals(Entry->second.first->Key,
+                                   Entry->second.second);
+}
+
+unsigned HotPathModel::signalsOf(const FunctionDecl &Function) const {
+  auto It = P->Functions.find(Function.getCanonicalDecl());
+  if (It == P->Functions.end() || It->second.Key.empty())
+    return OpaqueCallSignal;
+  return P->analysis().functionSignals(It->second.Key);
+}
+
+unsigned HotPathModel::programSignals() const {
+  unsigned Result = P->graph().programSignals();
+  for (const GraphSignal &S : P->Globals.Signals)
+    Result |= S.Bits;
+  return Result;
+}
+
+std::optional<Lack> HotPathModel::lacks(const Stmt *Loop,
+                                        const FunctionDecl *Function,
+                                        unsigned MustDo,
+                                        unsigned MustLack) const {
+  DeferredHotPath D;
+  D.Decided = true;
+  D.MustDo = MustDo;
+  D.MustLack = MustLack;
+  if (Loop) {
+    auto Entry = P->LoopIndex.find(Loop);
+    if (Entry == P->LoopIndex.end())
+      return std::nullopt;
+    D.Function = Entry->second.first->Key;
+    D.At.Loop = Entry->second.second;
+  } else if (Function) {
+    auto It = P->Functions.find(Function->getCanonicalDecl());
+    if (It == P->Functions.end())
+      return std::nullopt;
+    D.Function = It->second.Key;
+  } else {
+    return std::nullopt;
+  }
+  if (D.Function.empty())
+    return std::nullopt;
+  unsigned Does = Loop ? signalsIn(*Loop) : signalsOf(*Function);
+  if (Does & MustLack)
+    return std::nullopt;
+  if (!(Does & OpaqueCallSignal))
+    return (Does & MustDo) == MustDo ? std::optional<Lack>(Lack{})
+                                     : std::nullopt;
+  // The calls that leave the unit may do what is missing.
+  if (!P->Options.ProjectRun)
+    return std::nullopt;
+  return Lack{std::move(D)};
+}
+
+std::pair<std::vector<GraphCall>, bool>
+HotPathModel::callsTo(const FunctionDecl &Function) const {
+  std::pair<std::vector<GraphCall>, bool> Result;
+  std::string Usr = P->usrOf(Function.getCanonicalDecl());
+  const ProjectGraph &G = P->graph();
+  for (const auto &[Caller, Index] : P->analysis().callsTo(Usr))
+    Result.first.push_back(G.Functions.at(Caller).Calls[Index]);
+  Result.second = P->Project || !Function.isExternallyVisible();
+  return Result;
 }
 
 bool HotPathModel::mayUseAccelerator() const { return P->mayUseAccelerator(); }

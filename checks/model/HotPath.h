@@ -101,6 +101,13 @@ struct HotContext {
   bool isGated() const { return Gated; }
 };
 
+/// The answer to a check that reports what a loop or a function lacks
+/// (HotPathModel::lacks): the finding holds, here or, with Deferred, once
+/// `trainlint check` has seen the calls that lead out of the unit.
+struct Lack {
+  std::optional<DeferredHotPath> Deferred;
+};
+
 /// Whether a check accepts a deferred context from classify().
 enum class Deferral { Allow, Forbid };
 
@@ -168,6 +175,38 @@ public:
   /// growth run on a few iterations only.
   bool isGuardedInit(const clang::Stmt &S,
                      const clang::Stmt *Within = nullptr) const;
+
+  /// What \p Loop does on its iterations, as Signal bits (ProjectGraph.h,
+  /// TrainingFeatures.h): its statements, its nested loops and everything
+  /// its calls do, as far as the unit and a summary know, with
+  /// OpaqueCallSignal when it calls the user's code that neither defines.
+  /// OpaqueCallSignal alone for a statement that is not a loop of the user's
+  /// code.
+  unsigned signalsIn(const clang::Stmt &Loop) const;
+
+  /// What \p Function does, with everything its calls do, as signalsIn.
+  unsigned signalsOf(const clang::FunctionDecl &Function) const;
+
+  /// The signals of every statement of the unit's functions and, with a
+  /// summary, of the project's: what the program does somewhere.
+  unsigned programSignals() const;
+
+  /// For a finding about what \p Loop (or, when it is null, \p Function)
+  /// lacks: whether it does every signal of \p MustDo and none of \p
+  /// MustLack. Nothing when it does not, and nothing when a call leads
+  /// out of what the unit and a summary know, since the code there may do
+  /// it; in a project run, such a finding is deferred to the project.
+  std::optional<Lack> lacks(const clang::Stmt *Loop,
+                            const clang::FunctionDecl *Function,
+                            unsigned MustDo, unsigned MustLack) const;
+
+  /// The calls to \p Function that the unit and a summary know, with
+  /// whether each is made with gradient recording off (a no-grad guard in
+  /// scope at the call). The second is false when some call may be made
+  /// from code neither knows (the function is visible outside the unit and
+  /// no summary was given).
+  std::pair<std::vector<GraphCall>, bool>
+  callsTo(const clang::FunctionDecl &Function) const;
 
   /// False when the code runs only on the CPU: the unit (and, with a
   /// summary, the project) names no device but the CPU, or the options say

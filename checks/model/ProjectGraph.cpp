@@ -70,6 +70,14 @@ bool ProjectGraph::timesItself(llvm::StringRef Usr) const {
   return false;
 }
 
+unsigned ProjectGraph::programSignals() const {
+  unsigned Result = NoSignal;
+  for (const auto &Entry : Functions)
+    for (const GraphSignal &S : Entry.second.Signals)
+      Result |= S.Bits;
+  return Result;
+}
+
 // --- JSON -----------------------------------------------------------------
 
 namespace {
@@ -131,7 +139,8 @@ json::Value functionToJson(llvm::StringRef Usr, const GraphFunction &F) {
                                  {"where", pointToJson(C.Where)},
                                  {"at", toJson(C.At)},
                                  {"counters", std::move(Counters)},
-                                 {"device_work", C.PassesDeviceWork}});
+                                 {"device_work", C.PassesDeviceWork},
+                                 {"no_grad", C.UnderNoGrad}});
   }
   json::Array Signals;
   for (const GraphSignal &S : F.Signals)
@@ -196,6 +205,7 @@ bool functionFromJson(const json::Object &O, std::string &Usr,
     Call.Callee = Callee->str();
     Call.CalleeName = CalleeName->str();
     Call.PassesDeviceWork = C->getBoolean("device_work").value_or(false);
+    Call.UnderNoGrad = C->getBoolean("no_grad").value_or(false);
     if (const json::Array *Counters = C->getArray("counters"))
       for (const json::Value &A : *Counters) {
         const json::Object *Arg = A.getAsObject();
@@ -308,7 +318,9 @@ std::string encodeDeferredNote(const DeferredHotPath &D) {
                        {"at", toJson(D.At)},
                        {"needs_accelerator", D.NeedsAccelerator},
                        {"needs_untimed_loop", D.NeedsUntimedLoop},
-                       {"decided", D.Decided}};
+                       {"decided", D.Decided},
+                       {"must_do", D.MustDo},
+                       {"must_lack", D.MustLack}};
   std::string Text;
   llvm::raw_string_ostream OS(Text);
   OS << DeferredNotePrefix << llvm::json::Value(std::move(O));
@@ -335,6 +347,8 @@ std::optional<DeferredHotPath> decodeDeferredNote(llvm::StringRef Message) {
   D.NeedsAccelerator = O->getBoolean("needs_accelerator").value_or(false);
   D.NeedsUntimedLoop = O->getBoolean("needs_untimed_loop").value_or(false);
   D.Decided = O->getBoolean("decided").value_or(false);
+  D.MustDo = static_cast<unsigned>(O->getInteger("must_do").value_or(0));
+  D.MustLack = static_cast<unsigned>(O->getInteger("must_lack").value_or(0));
   return D;
 }
 
@@ -383,7 +397,7 @@ struct HotAnalysis::Impl {
   unsigned callSignals(const GraphCall &C, unsigned Depth, bool All) {
     const std::vector<std::string> &Callees = definitionsOf(C.Callee);
     if (Callees.empty())
-      return C.PassesDeviceWork ? LaunchSignal : NoSignal;
+      return (C.PassesDeviceWork ? LaunchSignal : NoSignal) | OpaqueCallSignal;
     unsigned Result = NoSignal;
     for (const std::string &Callee : Callees)
       Result |= signalsOf(Callee, Depth, All);
@@ -394,8 +408,10 @@ struct HotAnalysis::Impl {
   /// only, or with \p All everything.
   unsigned signalsOf(const std::string &Key, unsigned Depth, bool All) {
     const GraphFunction *F = function(Key);
-    if (!F || Depth > MaxCallDepth)
+    if (!F)
       return NoSignal;
+    if (Depth > MaxCallDepth)
+      return OpaqueCallSignal;
     auto MemoKey = std::make_tuple(Key, Depth, All);
     if (auto It = Memo.find(MemoKey); It != Memo.end())
       return It->second;
@@ -607,6 +623,39 @@ struct HotAnalysis::Impl {
     return R;
   }
 };
+
+unsigned HotAnalysis::loopSignals(llvm::StringRef Function, int Loop) const {
+  const GraphFunction *F = P->function(Function);
+  if (!F || Loop < 0 || Loop >= static_cast<int>(F->Loops.size()))
+    return OpaqueCallSignal;
+  return P->signalsIn(*F, Loop, /*Nested=*/true);
+}
+
+unsigned HotAnalysis::functionSignals(llvm::StringRef Function) const {
+  if (!P->function(Function))
+    return OpaqueCallSignal;
+  return P->signalsOf(Function.str(), 0, /*All=*/true);
+}
+
+bool HotAnalysis::holds(const DeferredHotPath &D) const {
+  if (!D.MustDo && !D.MustLack)
+    return true;
+  unsigned Does = D.At.Loop >= 0 ? loopSignals(D.Function, D.At.Loop)
+                                 : functionSignals(D.Function);
+  if ((Does & D.MustDo) != D.MustDo)
+    return false;
+  return !D.MustLack || !(Does & (D.MustLack | OpaqueCallSignal));
+}
+
+std::vector<std::pair<std::string, unsigned>>
+HotAnalysis::callsTo(llvm::StringRef Usr) const {
+  std::vector<std::pair<std::string, unsigned>> Calls;
+  for (const auto &[Key, F] : Graph.Functions)
+    for (unsigned I = 0; I < F.Calls.size(); ++I)
+      if (F.Calls[I].Callee == Usr)
+        Calls.emplace_back(Key, I);
+  return Calls;
+}
 
 HotAnalysis::HotAnalysis(const ProjectGraph &Graph)
     : Graph(Graph), P(std::make_unique<Impl>(Graph)) {}

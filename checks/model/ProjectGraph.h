@@ -67,6 +67,33 @@ enum Signal : unsigned {
   ForwardSignal = 4,
   /// Device work: a kernel launch, a graph, a cuBLAS call.
   LaunchSignal = 8,
+  // What a training loop does besides training, for the checks that report
+  // what one lacks (TrainingFeatures.h says how each is recognised).
+  /// Gradients cleared: an optimizer's or a module's zero_grad(), a
+  /// parameter's grad().zero_() or mutable_grad().reset().
+  ZeroGradSignal = 16,
+  /// Gradients clipped: clip_grad_norm_, clip_grad_value_.
+  ClipGradSignal = 32,
+  /// The learning rate changes: a scheduler's step(), or a param group's
+  /// options given a new learning rate.
+  LearningRateSignal = 64,
+  /// Automatic mixed precision turned on (autocast).
+  AutocastSignal = 128,
+  /// Gradient recording turned off in a scope: NoGradGuard, InferenceMode,
+  /// AutoGradMode(false).
+  NoGradSignal = 256,
+  /// A module put in evaluation mode: eval(), train(false).
+  EvalModeSignal = 512,
+  /// A module put in training mode: train(), train(true).
+  TrainModeSignal = 1024,
+  /// A tensor or a module in half or bfloat16 precision.
+  ReducedPrecisionSignal = 2048,
+  /// The cuDNN autotuner turned on (setBenchmarkCuDNN(true)).
+  CudnnBenchmarkSignal = 4096,
+  /// A call into the user's code that no graph at hand defines, or deeper
+  /// than the analysis follows: it may do anything. Only queries of what a
+  /// loop or a function does report it (HotAnalysis::loopSignals).
+  OpaqueCallSignal = 1u << 31,
 };
 inline constexpr unsigned TrainingSignals = BackwardSignal | StepSignal;
 
@@ -118,6 +145,9 @@ struct GraphCall {
   /// stream to a function this graph does not define: it is taken to launch
   /// device work.
   bool PassesDeviceWork = false;
+  /// A guard that turns gradient recording off (NoGradSignal) is in scope
+  /// at the call: what the callee computes builds no autograd graph.
+  bool UnderNoGrad = false;
 };
 
 struct GraphLoop {
@@ -185,6 +215,11 @@ struct ProjectGraph {
   /// Whether some definition of \p Usr reads a clock.
   bool timesItself(llvm::StringRef Usr) const;
 
+  /// The signals of every statement of every function, wherever it is:
+  /// what the program does somewhere (turns on the cuDNN autotuner, makes
+  /// a half-precision model).
+  unsigned programSignals() const;
+
   llvm::json::Value toJson() const;
   static llvm::Expected<ProjectGraph> fromJson(const llvm::json::Value &V);
 };
@@ -207,6 +242,13 @@ struct DeferredHotPath {
   /// The finding holds only if neither the loop nor a function on the way
   /// times itself (Timing.h).
   bool NeedsUntimedLoop = false;
+  /// For a finding about what a loop does or lacks (At.Loop of Function, or
+  /// the whole function when At.Loop is -1), with everything it calls in
+  /// the project: it holds only if the loop does every signal of MustDo,
+  /// none of MustLack, and, when MustLack is set, calls nothing that the
+  /// project does not define.
+  unsigned MustDo = NoSignal;
+  unsigned MustLack = NoSignal;
   /// The check has decided and worded the finding's hot path in its unit;
   /// only NeedsAccelerator is left to the project.
   bool Decided = false;
@@ -257,6 +299,22 @@ public:
   /// it is not hot.
   std::optional<HotReach> resolve(llvm::StringRef Function,
                                   const GraphPosition &At) const;
+
+  /// What \p Loop of \p Function does on its iterations: its statements,
+  /// its nested loops and everything its calls do, MaxCallDepth deep, with
+  /// OpaqueCallSignal when a call may do anything.
+  unsigned loopSignals(llvm::StringRef Function, int Loop) const;
+
+  /// What \p Function does, with everything its calls do, as loopSignals.
+  unsigned functionSignals(llvm::StringRef Function) const;
+
+  /// Whether a deferred finding's MustDo and MustLack hold on this graph.
+  bool holds(const DeferredHotPath &D) const;
+
+  /// The calls of the graph to \p Usr: each the caller's key and the
+  /// call's index.
+  std::vector<std::pair<std::string, unsigned>>
+  callsTo(llvm::StringRef Usr) const;
 
   const ProjectGraph &graph() const { return Graph; }
 

@@ -784,3 +784,49 @@ void f(torch::Tensor x, size_t n) {
 }
 
 } // namespace
+
+TEST(HotPathTest, WhatALoopDoesBesidesTrainingAndWhereGradientsAreOff) {
+  Parsed P(std::string(Preamble) + R"cpp(
+void evaluate(torch::nn::Linear &model, torch::Tensor x);
+void train(torch::nn::Linear &model, torch::optim::SGD &opt, torch::Tensor x) {
+  for (int i = 0; i < 10; ++i) {
+    opt.zero_grad();
+    model(x).backward();
+    torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
+    opt.step();
+  }
+  for (int i = 0; i < 10; ++i) { model(x).backward(); opt.step(); }
+  for (int i = 0; i < 10; ++i) { model(x).backward(); opt.step(); probe(); }
+  {
+    torch::NoGradGuard no_grad;
+    evaluate(model, x);
+  }
+  evaluate(model, x);
+})cpp");
+  auto Loops = match(forStmt(hasAncestor(functionDecl(hasName("train")))).bind("l"),
+                     P.context());
+  ASSERT_EQ(Loops.size(), 3u);
+  std::vector<const Stmt *> L;
+  for (const auto &M : Loops)
+    L.push_back(M.getNodeAs<Stmt>("l"));
+  llvm::sort(L, [&](const Stmt *A, const Stmt *B) { return P.lineOf(A) < P.lineOf(B); });
+  const HotPathModel &Model = P.model();
+  EXPECT_EQ(Model.signalsIn(*L[0]), unsigned(ZeroGradSignal | BackwardSignal | ClipGradSignal |
+                                             StepSignal | ForwardSignal));
+  EXPECT_FALSE(Model.lacks(L[0], nullptr, TrainingSignals, ZeroGradSignal))
+      << "the first loop clears its gradients";
+  auto Lacks = Model.lacks(L[1], nullptr, TrainingSignals, ZeroGradSignal);
+  ASSERT_TRUE(Lacks) << "the second loop never clears them";
+  EXPECT_FALSE(Lacks->Deferred) << "the unit decides: the loop calls nothing unknown";
+  EXPECT_FALSE(Model.lacks(L[2], nullptr, TrainingSignals, ZeroGradSignal))
+      << "probe() is defined elsewhere and may clear them";
+  EXPECT_TRUE(Model.signalsIn(*L[2]) & OpaqueCallSignal);
+
+  auto Evaluate = match(functionDecl(hasName("evaluate")).bind("f"), P.context());
+  ASSERT_FALSE(Evaluate.empty());
+  auto [Calls, AllKnown] = Model.callsTo(*Evaluate[0].getNodeAs<FunctionDecl>("f"));
+  ASSERT_EQ(Calls.size(), 2u);
+  EXPECT_TRUE(Calls[0].UnderNoGrad) << "the guard's block";
+  EXPECT_FALSE(Calls[1].UnderNoGrad) << "after the block ends";
+  EXPECT_FALSE(AllKnown) << "evaluate() may be called from other files";
+}

@@ -213,3 +213,38 @@ TEST(ProjectGraphTest, DeferredNotesRoundTrip) {
 }
 
 } // namespace
+
+TEST(ProjectGraphTest, WhatALoopDoesIncludesItsCalleesAndSaysWhenOneIsUnknown) {
+  ProjectGraph Main = mainUnit();
+  HotAnalysis Alone(Main);
+  EXPECT_EQ(Alone.loopSignals(key("main"), 0), unsigned(OpaqueCallSignal))
+      << "main.cpp alone cannot see what the step does";
+  ProjectGraph G = mainUnit();
+  G.merge(stepUnit());
+  G.Functions[key("log1")].Signals.push_back({ZeroGradSignal, -1});
+  HotAnalysis Joined(G);
+  EXPECT_EQ(Joined.loopSignals(key("main"), 0), unsigned(BackwardSignal | ZeroGradSignal));
+  EXPECT_EQ(Joined.functionSignals(key("step")), unsigned(BackwardSignal | ZeroGradSignal));
+  EXPECT_EQ(G.programSignals(), unsigned(BackwardSignal | ZeroGradSignal));
+  EXPECT_EQ(Joined.callsTo("step").size(), 1u);
+}
+
+TEST(ProjectGraphTest, ADeferredLackHoldsOnlyWhenTheProjectShowsIt) {
+  DeferredHotPath D;
+  D.Function = key("main");
+  D.At = inLoop(0);
+  D.Decided = true;
+  D.MustDo = BackwardSignal;
+  D.MustLack = ZeroGradSignal;
+  ProjectGraph Main = mainUnit();
+  EXPECT_FALSE(HotAnalysis(Main).holds(D)) << "an unknown callee may clear gradients";
+  ProjectGraph G = mainUnit();
+  G.merge(stepUnit());
+  EXPECT_TRUE(HotAnalysis(G).holds(D)) << "the step trains and nothing clears";
+  G.Functions[key("log1")].Signals.push_back({ZeroGradSignal, -1});
+  EXPECT_FALSE(HotAnalysis(G).holds(D)) << "a callee clears the gradients";
+  auto RoundTrip = decodeDeferredNote(encodeDeferredNote(D));
+  ASSERT_TRUE(RoundTrip);
+  EXPECT_EQ(RoundTrip->MustDo, D.MustDo);
+  EXPECT_EQ(RoundTrip->MustLack, D.MustLack);
+}

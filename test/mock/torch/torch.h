@@ -98,6 +98,18 @@ public:
   double elapsedTime(const Event &event) const;
 };
 
+struct AutoGradMode {
+  AutoGradMode(bool enabled);
+  ~AutoGradMode();
+};
+struct NoGradGuard : public AutoGradMode {
+  NoGradGuard();
+};
+struct InferenceMode {
+  InferenceMode(bool enabled = true);
+  ~InferenceMode();
+};
+
 namespace cuda {
 class CUDAStream {
 public:
@@ -219,6 +231,21 @@ constexpr ScalarType kLong = ScalarType::Long;
 constexpr ScalarType kInt = ScalarType::Int;
 constexpr ScalarType kBool = ScalarType::Bool;
 constexpr ScalarType kHalf = ScalarType::Half;
+constexpr ScalarType kBFloat16 = ScalarType::BFloat16;
+
+// Gradient modes, autocast and the global context.
+class Context {
+public:
+  bool benchmarkCuDNN() const;
+  void setBenchmarkCuDNN(bool);
+  bool deterministicCuDNN() const;
+  void setDeterministicCuDNN(bool);
+};
+Context &globalContext();
+namespace autocast {
+bool is_enabled();
+void set_enabled(bool enabled);
+} // namespace autocast
 
 class Tensor;
 namespace indexing {
@@ -340,6 +367,11 @@ public:
   void backward(const Tensor &gradient = {}, optional<bool> retain_graph = nullopt,
                 bool create_graph = false) const;
   Tensor &grad();
+  Tensor &mutable_grad();
+  void reset();
+  Tensor half() const;
+  Tensor bfloat16() const;
+  Tensor &requires_grad_(bool requires_grad = true);
   Tensor set_requires_grad(bool requires_grad);
   Tensor operator+(const Tensor &) const;
   Tensor operator-(const Tensor &) const;
@@ -487,12 +519,26 @@ TensorOptions requires_grad(bool requires_grad = true);
 
 namespace indexing = at::indexing;
 
-struct NoGradGuard {
-  NoGradGuard();
-  ~NoGradGuard();
-};
+using c10::AutoGradMode;
+using c10::InferenceMode;
+using c10::NoGradGuard;
 
 namespace autograd {
+struct AnomalyMode {
+  static bool is_enabled();
+  static void set_enabled(bool enabled, bool check_nan = true);
+};
+class DetectAnomalyGuard {
+public:
+  DetectAnomalyGuard(bool check_nan = true);
+  ~DetectAnomalyGuard();
+};
+namespace profiler {
+struct RecordProfile {
+  RecordProfile(const std::string &filename);
+  ~RecordProfile();
+};
+} // namespace profiler
 void backward(const std::vector<Tensor> &tensors, const std::vector<Tensor> &grad_tensors = {},
               at::optional<bool> retain_graph = at::nullopt, bool create_graph = false);
 std::vector<Tensor> grad(const std::vector<Tensor> &outputs, const std::vector<Tensor> &inputs);
@@ -514,6 +560,8 @@ public:
   void eval();
   bool is_training() const;
   void to(Device device, bool non_blocking = false);
+  void to(ScalarType dtype, bool non_blocking = false);
+  void to(Device device, ScalarType dtype, bool non_blocking = false);
   void zero_grad(bool set_to_none = true);
   template <typename ModuleType>
   std::shared_ptr<ModuleType> register_module(std::string name, std::shared_ptr<ModuleType> module);
@@ -543,14 +591,88 @@ class Linear : public ModuleHolder<LinearImpl> {
 public:
   using ModuleHolder<LinearImpl>::ModuleHolder;
 };
+struct Conv2dOptions {
+  Conv2dOptions(int64_t in, int64_t out, int64_t kernel);
+  Conv2dOptions &stride(int64_t);
+  Conv2dOptions &padding(int64_t);
+  Conv2dOptions &bias(bool);
+};
 class Conv2dImpl : public Module {
 public:
   Conv2dImpl(int64_t in, int64_t out, int64_t kernel);
+  explicit Conv2dImpl(Conv2dOptions options);
   Tensor forward(const Tensor &input);
 };
 class Conv2d : public ModuleHolder<Conv2dImpl> {
 public:
   using ModuleHolder<Conv2dImpl>::ModuleHolder;
+};
+struct BatchNorm2dOptions {
+  BatchNorm2dOptions(int64_t num_features);
+  BatchNorm2dOptions &momentum(double);
+};
+class BatchNorm2dImpl : public Module {
+public:
+  explicit BatchNorm2dImpl(int64_t num_features);
+  explicit BatchNorm2dImpl(BatchNorm2dOptions options);
+  Tensor forward(const Tensor &input);
+};
+class BatchNorm2d : public ModuleHolder<BatchNorm2dImpl> {
+public:
+  using ModuleHolder<BatchNorm2dImpl>::ModuleHolder;
+};
+class ReLUImpl : public Module {
+public:
+  ReLUImpl();
+  Tensor forward(Tensor input);
+};
+class ReLU : public ModuleHolder<ReLUImpl> {
+public:
+  using ModuleHolder<ReLUImpl>::ModuleHolder;
+};
+struct LSTMOptions {
+  LSTMOptions(int64_t input_size, int64_t hidden_size);
+  LSTMOptions &num_layers(int64_t);
+  LSTMOptions &batch_first(bool);
+};
+class LSTMImpl : public Module {
+public:
+  LSTMImpl(int64_t input_size, int64_t hidden_size);
+  explicit LSTMImpl(LSTMOptions options);
+  std::tuple<Tensor, std::tuple<Tensor, Tensor>> forward(const Tensor &input);
+};
+class LSTM : public ModuleHolder<LSTMImpl> {
+public:
+  using ModuleHolder<LSTMImpl>::ModuleHolder;
+};
+class GRUImpl : public Module {
+public:
+  GRUImpl(int64_t input_size, int64_t hidden_size);
+  std::tuple<Tensor, Tensor> forward(const Tensor &input);
+};
+class GRU : public ModuleHolder<GRUImpl> {
+public:
+  using ModuleHolder<GRUImpl>::ModuleHolder;
+};
+class TransformerEncoderLayerImpl : public Module {
+public:
+  TransformerEncoderLayerImpl(int64_t d_model, int64_t nhead);
+  Tensor forward(const Tensor &src);
+};
+class TransformerEncoderLayer : public ModuleHolder<TransformerEncoderLayerImpl> {
+public:
+  using ModuleHolder<TransformerEncoderLayerImpl>::ModuleHolder;
+};
+class SequentialImpl : public Module {
+public:
+  SequentialImpl();
+  template <typename... Modules> explicit SequentialImpl(Modules &&...modules);
+  template <typename ModuleType> void push_back(ModuleType module);
+  Tensor forward(const Tensor &input);
+};
+class Sequential : public ModuleHolder<SequentialImpl> {
+public:
+  using ModuleHolder<SequentialImpl>::ModuleHolder;
 };
 class DropoutImpl : public Module {
 public:
@@ -568,6 +690,7 @@ Tensor dropout(const Tensor &input);
 namespace utils {
 double clip_grad_norm_(const std::vector<Tensor> &parameters, double max_norm,
                        double norm_type = 2.0);
+void clip_grad_value_(const std::vector<Tensor> &parameters, double clip_value);
 } // namespace utils
 } // namespace nn
 
@@ -591,17 +714,26 @@ public:
   void add_param_group(const OptimizerParamGroup &param_group);
   std::vector<OptimizerParamGroup> &param_groups() noexcept;
 };
-struct SGDOptions {
+template <typename Derived> class OptimizerCloneableOptions : public OptimizerOptions {};
+struct SGDOptions : public OptimizerCloneableOptions<SGDOptions> {
   SGDOptions(double lr);
-  SGDOptions &momentum(double);
+  SGDOptions &lr(const double &new_lr);
+  const double &lr() const;
+  SGDOptions &momentum(const double &new_momentum);
+  const double &momentum() const;
+  SGDOptions &nesterov(const bool &new_nesterov);
+  SGDOptions &weight_decay(const double &new_weight_decay);
 };
 class SGD : public Optimizer {
 public:
   SGD(const std::vector<Tensor> &params, SGDOptions defaults);
   Tensor step() override;
 };
-struct AdamOptions {
+struct AdamOptions : public OptimizerCloneableOptions<AdamOptions> {
   AdamOptions(double lr = 1e-3);
+  AdamOptions &lr(const double &new_lr);
+  const double &lr() const;
+  AdamOptions &weight_decay(const double &new_weight_decay);
 };
 class Adam : public Optimizer {
 public:
@@ -616,6 +748,11 @@ public:
 class StepLR : public LRScheduler {
 public:
   StepLR(Optimizer &optimizer, unsigned step_size, double gamma = 0.1);
+};
+class ReduceLROnPlateauScheduler {
+public:
+  ReduceLROnPlateauScheduler(Optimizer &optimizer);
+  void step(float metric);
 };
 } // namespace optim
 
