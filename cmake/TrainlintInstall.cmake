@@ -14,14 +14,23 @@
 
 set(TRAINLINT_INSTALL_LIBDIR lib/trainlint)
 
-# LLVM, clang and libtorch outside the loader's default folders (an LLVM
-# under /usr/lib/llvm-N, a libtorch from -DTorch_DIR) stay found after
-# installation.
-set_target_properties(trainlint PROPERTIES INSTALL_RPATH_USE_LINK_PATH ON)
+# An LLVM outside the loader's folders (-DLLVM_DIR=/opt/llvm/...) stays found
+# after installation through a RUNPATH. Debian's LLVM packages put libLLVM and
+# libclang-cpp in the multiarch folder as well, and there the executable gets
+# none: a RUNPATH to /usr/lib/llvm-N/lib would make dpkg-shlibdeps see
+# llvm-N-dev's link instead of libllvmN's library, and miss that dependency.
+find_library(TRAINLINT_SYSTEM_LIBLLVM
+  NAMES libLLVM.so.${LLVM_VERSION_MAJOR}.${LLVM_VERSION_MINOR} libLLVM.so.${LLVM_VERSION_MAJOR}
+  PATHS ${CMAKE_CXX_IMPLICIT_LINK_DIRECTORIES} NO_DEFAULT_PATH)
+mark_as_advanced(TRAINLINT_SYSTEM_LIBLLVM)
+if(NOT TRAINLINT_SYSTEM_LIBLLVM)
+  set_target_properties(trainlint PROPERTIES INSTALL_RPATH "${LLVM_LIBRARY_DIR}")
+endif()
 install(TARGETS trainlint RUNTIME DESTINATION bin)
 install(TARGETS trainlint_plugin trainlint_checks_module
   LIBRARY DESTINATION ${TRAINLINT_INSTALL_LIBDIR})
 if(TARGET trainlint_runtime)
+  # A libtorch from -DTorch_DIR stays found; the system's needs no RUNPATH.
   set_target_properties(trainlint_runtime PROPERTIES INSTALL_RPATH_USE_LINK_PATH ON)
   install(TARGETS trainlint_runtime LIBRARY DESTINATION ${TRAINLINT_INSTALL_LIBDIR})
 endif()
