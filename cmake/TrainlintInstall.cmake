@@ -6,7 +6,7 @@
 #   lib/trainlint/TrainlintPlugin.so, TrainlintChecks-N.so   the clang-tidy plugin
 #   lib/trainlint/libtrainlint_runtime.so                    the validator's runtime
 #   share/doc/trainlint/                                     README, docs/
-#   share/man/man1/trainlint.1                               from `trainlint --help`
+#   share/man/man1/trainlint.1.gz                            from `trainlint --help`
 #
 # The executable finds its plugin and runtime from its own location
 # (tool/Installation.cpp), so the tree can move. Nothing here builds:
@@ -41,7 +41,7 @@ install(DIRECTORY docs/ DESTINATION share/doc/trainlint/docs)
 
 # The man page is the --help text of the built executable, written at install
 # time so that it always describes the binary next to it.
-set(_man_page ${CMAKE_BINARY_DIR}/man/trainlint.1)
+set(_man_page ${CMAKE_BINARY_DIR}/man/trainlint.1.gz)
 install(CODE "execute_process(COMMAND \"${CMAKE_COMMAND}\"
     -DTRAINLINT=$<TARGET_FILE:trainlint>
     -DOUTPUT=${_man_page}

@@ -1,7 +1,7 @@
 # Writes trainlint(1) from the executable's own help: `trainlint --help` and
 # each command's `--help`, so the man page says what the binary says.
 #
-#   cmake -DTRAINLINT=path/to/trainlint -DOUTPUT=trainlint.1 -P TrainlintManPage.cmake
+#   cmake -DTRAINLINT=path/to/trainlint -DOUTPUT=trainlint.1[.gz] -P TrainlintManPage.cmake
 
 if(NOT TRAINLINT OR NOT OUTPUT)
   message(FATAL_ERROR "usage: cmake -DTRAINLINT=EXE -DOUTPUT=FILE -P ${CMAKE_CURRENT_LIST_FILE}")
@@ -49,9 +49,18 @@ under the install prefix).
 ")
 
 # Installs may run side by side (a test and a package build): each writes
-# its own file and renames it into place.
+# its own files and renames the result into place. An OUTPUT ending in .gz is
+# compressed, as Debian installs man pages.
 string(RANDOM LENGTH 8 _suffix)
 get_filename_component(_dir "${OUTPUT}" DIRECTORY)
 file(MAKE_DIRECTORY "${_dir}")
-file(WRITE "${OUTPUT}.${_suffix}" "${_page}")
+set(_page_file "${OUTPUT}.${_suffix}.page")
+file(WRITE "${_page_file}" "${_page}")
+if(OUTPUT MATCHES "\\.gz$")
+  file(ARCHIVE_CREATE OUTPUT "${OUTPUT}.${_suffix}" PATHS "${_page_file}"
+    FORMAT raw COMPRESSION GZip)
+  file(REMOVE "${_page_file}")
+else()
+  file(RENAME "${_page_file}" "${OUTPUT}.${_suffix}")
+endif()
 file(RENAME "${OUTPUT}.${_suffix}" "${OUTPUT}")
