@@ -1,14 +1,30 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian 12 machine lacks to build and test trainlint,
 # and only that: running it again installs nothing.
+#
+#   scripts/setup.sh                 everything: build, test, package
+#   scripts/setup.sh --for-install   only what building and installing need
+#                                    (ci/install-trainlint.sh)
 set -euo pipefail
+
+for_install=0
+case "${1:-}" in
+  --for-install) for_install=1 ;;
+  "") ;;
+  *) echo "setup: unknown argument '$1' (expected --for-install or nothing)" >&2; exit 2 ;;
+esac
 
 LLVM_VERSION="${TRAINLINT_LLVM_VERSION:-22}"
 packages=(
   "clang-${LLVM_VERSION}" "clang-tidy-${LLVM_VERSION}" "libclang-${LLVM_VERSION}-dev"
   "llvm-${LLVM_VERSION}-dev" "llvm-${LLVM_VERSION}-tools"
-  libtorch-dev libfmt-dev libspdlog-dev libgtest-dev libgmock-dev ninja-build cmake python3
+  libtorch-dev libfmt-dev ninja-build cmake python3
 )
+if ((!for_install)); then
+  # The tests' own needs, and dpkg-shlibdeps (dpkg-dev) for the Debian
+  # package (scripts/package.sh, test/tool/package.test).
+  packages+=(libspdlog-dev libgtest-dev libgmock-dev dpkg-dev)
+fi
 
 missing=()
 for package in "${packages[@]}"; do
@@ -26,6 +42,8 @@ if ((${#missing[@]})); then
 else
   echo "setup: all packages present"
 fi
+
+if ((for_install)); then exit 0; fi
 
 # --- SARIF validator (begin) -------------------------------------------------
 # Microsoft's SARIF Multitool validates `trainlint check --format sarif` in the

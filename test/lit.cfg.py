@@ -33,6 +33,10 @@ config.substitutions.append(("%check_trainlint_real", real_check))
 config.substitutions.append(("%check_trainlint", check))
 config.substitutions.append(("%clang_tidy", config.clang_tidy))
 config.substitutions.append(("%clangxx", config.clangxx))
+# The install and package tests: cmake of this build, and the LLVM major
+# version the package's dependencies name.
+config.substitutions.append(("%cmake", config.cmake))
+config.substitutions.append(("%llvm_major", config.llvm_major))
 config.substitutions.append(("%plugin", config.plugin))
 config.substitutions.append(("%FileCheck", config.filecheck))
 config.substitutions.append(("%mock", mock))

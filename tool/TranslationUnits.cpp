@@ -194,6 +194,15 @@ private:
     }
     for (const std::string &File : Database->getAllFiles())
       PrimaryFiles.insert(absolutePath(File));
+    // An empty database is what a configure that stopped early, or a build
+    // recorded before anything compiled, leaves: nothing would be analyzed.
+    EmptyDatabase = PrimaryFiles.empty();
+    if (EmptyDatabase)
+      Plan.Errors.push_back(makeError(
+          Json, "the compile database lists no files; configure the project "
+                "with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON (after a configure "
+                "that succeeds), or record a full build with Bear "
+                "(bear -- make)"));
     Primary = clang::tooling::inferTargetAndDriverMode(
         clang::tooling::inferMissingCompileCommands(
             clang::tooling::expandResponseFiles(
@@ -227,6 +236,29 @@ private:
   }
 
   void addFolder(const std::string &Dir, std::vector<std::string> &Files) {
+    size_t Before = Files.size();
+    addFolderFiles(Dir, Files);
+    // An empty database has its own error, which says it all.
+    if (Files.size() == Before && !EmptyDatabase)
+      Plan.Errors.push_back(makeError(Dir, noSourcesInFolder()));
+  }
+
+  /// Why a folder given to analyze has nothing in it to analyze.
+  std::string noSourcesInFolder() const {
+    if (!Primary && !Selection.FixedFlags)
+      return "no source file to analyze in this folder: there is no compile "
+             "database and no compile_flags.txt above its files; configure "
+             "with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON and pass -p BUILD_DIR, "
+             "or record the build with Bear";
+    if (Selection.FixedFlags)
+      return "no C++ or CUDA source file in this folder";
+    return "no source file to analyze in this folder: " + PrimaryName +
+           " lists none under it and no compile_flags.txt covers one; pass "
+           "-p the build directory of the project it belongs to, configured "
+           "with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON or recorded with Bear";
+  }
+
+  void addFolderFiles(const std::string &Dir, std::vector<std::string> &Files) {
     for (const auto &Entry : PrimaryFiles)
       if (isUnder(Entry.getKey(), Dir))
         Files.push_back(Entry.getKey().str());
@@ -334,6 +366,7 @@ private:
   std::unique_ptr<CompilationDatabase> Primary;
   std::string PrimaryName;
   llvm::StringSet<> PrimaryFiles;
+  bool EmptyDatabase = false;
   llvm::StringMap<std::string> FlagsFiles;
 };
 

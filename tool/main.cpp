@@ -5,10 +5,12 @@
 //   trainlint list-checks                     the checks and their levels
 //   trainlint merge REPORTS...                join the reports of shards
 //   trainlint validate ...                    confirm findings at run time
+//   trainlint plugin-path                     where the clang-tidy plugin is
 //
 //===----------------------------------------------------------------------===//
 
 #include "Commands.h"
+#include "Installation.h"
 #include "Runner.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FileSystem.h"
@@ -16,10 +18,6 @@
 
 #ifdef TRAINLINT_HAVE_VALIDATE
 #include "validate/ValidateCommand.h"
-#endif
-
-#ifndef TRAINLINT_VERSION
-#define TRAINLINT_VERSION "0.0.0"
 #endif
 
 namespace {
@@ -33,8 +31,11 @@ void printHelp(llvm::raw_ostream &OS) {
         "  list-checks  list the checks: name, level, family, fix-its, "
         "summary\n"
         "  merge        join the JSON or SARIF reports of shards into one\n"
-        "  validate     run a program and confirm findings by measurement\n\n"
-        "  --version    print the version\n"
+        "  validate     run a program and confirm findings by measurement\n"
+        "  plugin-path  print the path of the clang-tidy plugin, for\n"
+        "               clang-tidy --load=$(trainlint plugin-path)\n\n"
+        "  --version    print the version, and the LLVM and libtorch it was "
+        "built for\n"
         "  --help       print this help\n\n"
         "Run 'trainlint COMMAND --help' for a command's options.\n";
 }
@@ -73,8 +74,10 @@ int main(int argc, char **argv) {
     return trainlint::runMergeCommand(Rest);
   if (Command == "validate")
     return runValidate(Rest);
+  if (Command == "plugin-path")
+    return trainlint::runPluginPathCommand(Rest);
   if (Command == "--version" || Command == "version") {
-    llvm::outs() << "trainlint " << TRAINLINT_VERSION << "\n";
+    trainlint::printVersion(llvm::outs());
     return trainlint::ExitClean;
   }
   if (Command == "--help" || Command == "-h" || Command == "help") {

@@ -15,6 +15,7 @@
 #include "Arguments.h"
 #include "Commands.h"
 #include "Formats.h"
+#include "Installation.h"
 #include "Output.h"
 #include "validate/ProgramRun.h"
 #include "validate/ReportWriter.h"
@@ -92,8 +93,8 @@ std::vector<OptionSpec> validateOptionSpecs(ValidateOptions &O) {
        }},
       {{"--runtime"},
        "LIB",
-       "the runtime library to preload (default: libtrainlint_runtime.so next "
-       "to this executable's lib/ folder)",
+       "the runtime library to preload (default: the libtrainlint_runtime.so "
+       "installed with this executable, in lib/trainlint/)",
        Store(O.Runtime)},
       {{"--data-dir"},
        "DIR",
@@ -128,14 +129,6 @@ int fail(llvm::StringRef Message) {
   return ExitError;
 }
 
-std::string defaultRuntime() {
-  std::string Exe = llvm::sys::fs::getMainExecutable(
-      nullptr, reinterpret_cast<void *>(&defaultRuntime));
-  llvm::SmallString<256> Path(llvm::sys::path::parent_path(Exe));
-  llvm::sys::path::append(Path, "..", "lib", "libtrainlint_runtime.so");
-  llvm::sys::path::remove_dots(Path, true);
-  return std::string(Path.str());
-}
 
 std::optional<std::string> readFile(llvm::StringRef Path, std::string &Error) {
   auto Buffer = llvm::MemoryBuffer::getFile(Path);
@@ -238,7 +231,7 @@ int runValidateCommand(llvm::ArrayRef<const char *> Args) {
   if (!Findings)
     return fail(llvm::toString(Findings.takeError()));
 
-  std::string Runtime = O.Runtime ? *O.Runtime : defaultRuntime();
+  std::string Runtime = O.Runtime ? *O.Runtime : bundledLibrary("libtrainlint_runtime.so");
   if (!llvm::sys::fs::exists(Runtime))
     return fail("no runtime library at " + Runtime +
                 " (it is built with libtorch: configure with "
