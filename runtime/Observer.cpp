@@ -694,8 +694,10 @@ double hostScalar(const at::Tensor &T) {
 }
 
 // The pinned host buffer device losses are copied into, one float each.
+// Never destroyed: freeing pinned memory at exit may come after CUDA's own
+// teardown.
 constexpr int64_t PinnedLossSlots = 4096;
-at::Tensor PinnedLosses;
+at::Tensor *PinnedLosses = nullptr;
 int64_t PinnedLossesUsed = 0;
 
 /// Records the loss of the backward pass that is starting, adding no sync:
@@ -710,11 +712,11 @@ void noteLoss(const OpFrame &F, const at::Tensor &Loss) {
   } else {
     if (!processInfo().CudaAvailable || PinnedLossesUsed >= PinnedLossSlots)
       return;
-    if (!PinnedLosses.defined())
-      PinnedLosses = at::empty(
+    if (!PinnedLosses)
+      PinnedLosses = new at::Tensor(at::empty(
           {PinnedLossSlots},
-          at::TensorOptions().dtype(at::kFloat).pinned_memory(true));
-    PinnedLosses.narrow(0, PinnedLossesUsed, 1)
+          at::TensorOptions().dtype(at::kFloat).pinned_memory(true)));
+    PinnedLosses->narrow(0, PinnedLossesUsed, 1)
         .copy_(Loss.detach().reshape({1}), /*non_blocking=*/true);
     P.Pending = static_cast<int32_t>(PinnedLossesUsed++);
   }
@@ -1145,13 +1147,13 @@ void resolveNodesLocked() {
 
 void resolveLossesLocked(bool MayWait) {
   Recorder &R = recorder();
-  if (!PinnedLosses.defined())
+  if (!PinnedLosses)
     return;
 #ifdef TRAINLINT_RUNTIME_CUDA
   if (MayWait)
     cudaFinishCopies();
 #endif
-  const float *Values = PinnedLosses.data_ptr<float>();
+  const float *Values = PinnedLosses->data_ptr<float>();
   for (LossPoint &P : R.Losses)
     if (P.Pending >= 0 && MayWait) {
       P.Value = Values[P.Pending];
@@ -1173,7 +1175,8 @@ void resetAfterFork() {
   R.LastWritten.clear();
   R.Losses.clear();
   R.Evaluation = EvaluationState();
-  PinnedLosses = at::Tensor();
+  // The parent's copies are not the child's to read.
+  PinnedLosses = nullptr;
   PinnedLossesUsed = 0;
   StopAtNextCall.store(false);
   R.BackwardPasses = R.OptimizerSteps = R.TopLevelOps = 0;

@@ -473,6 +473,10 @@ void writeTextSummary(llvm::raw_ostream &OS, const RunInfo &Run,
       OS << llvm::formatv(" ({0:F1}/evaluation batch, {1}/batch, {2} batches)",
                           F.Batch.Count, timeText(F.Batch.Ns),
                           F.Batch.Batches);
+    else if (F.Result == Status::Confirmed && S.StepsMeasured &&
+             F.Kind == SignalKind::GradNotCleared)
+      OS << llvm::formatv(" ({0:F2} gradients/step, {1}/step)", F.Per.Count,
+                          bytesText(F.Per.Bytes));
     else if (F.Result == Status::Confirmed && S.StepsMeasured)
       OS << llvm::formatv(" ({0:F2}/step, {1}/step, {2} of step time)",
                           F.Per.Count, timeText(F.Per.Ns), percent(F.Share));
