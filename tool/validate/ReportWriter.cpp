@@ -152,17 +152,6 @@ void lossJson(llvm::json::OStream &J, double Value) {
     J.value(Value);
 }
 
-std::string lossText(double Value) {
-  if (std::isnan(Value))
-    return "NaN";
-  if (std::isinf(Value))
-    return Value > 0 ? "inf" : "-inf";
-  double Magnitude = std::fabs(Value);
-  if (Magnitude == 0 || (Magnitude >= 1e-3 && Magnitude < 1e5))
-    return llvm::formatv("{0:F4}", Value).str();
-  return llvm::formatv("{0:E3}", Value).str();
-}
-
 void flagsArray(llvm::json::OStream &J, uint32_t Flags) {
   J.attributeArray("flags", [&] {
     for (unsigned Bit = 0; Bit < 32; ++Bit)

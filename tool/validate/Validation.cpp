@@ -644,14 +644,6 @@ std::string standInNote(SignalKind K, const PerStep &Per) {
   }
 }
 
-/// A loss for a sentence: fixed for everyday values, scientific otherwise.
-std::string lossText(double Value) {
-  double Magnitude = std::fabs(Value);
-  if (Magnitude == 0 || (Magnitude >= 1e-3 && Magnitude < 1e5))
-    return llvm::formatv("{0:F4}", Value).str();
-  return llvm::formatv("{0:E3}", Value).str();
-}
-
 /// Judges a finding about evaluation (CheckSignal::PerEvaluationBatch):
 /// evaluation runs between epochs or after training, mostly outside the
 /// measured steps, so its signal counts over the whole run, per batch.
@@ -700,6 +692,17 @@ void judgePerBatch(FindingResult &R, const Tally &Measured,
 }
 
 } // namespace
+
+std::string lossText(double Value) {
+  if (std::isnan(Value))
+    return "NaN";
+  if (std::isinf(Value))
+    return Value > 0 ? "inf" : "-inf";
+  double Magnitude = std::fabs(Value);
+  if (Magnitude == 0 || (Magnitude >= 1e-3 && Magnitude < 1e5))
+    return llvm::formatv("{0:F4}", Value).str();
+  return llvm::formatv("{0:E3}", Value).str();
+}
 
 std::optional<std::string>
 lossDivergence(const std::vector<LossValue> &Losses) {

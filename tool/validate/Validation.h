@@ -205,6 +205,10 @@ struct LossCurve {
 /// half the points) over the median of the first three, in magnitude.
 std::optional<std::string> lossDivergence(const std::vector<LossValue> &Losses);
 
+/// A loss for a sentence: four decimals for everyday values, scientific
+/// notation otherwise, "NaN", "inf" or "-inf".
+std::string lossText(double Value);
+
 struct Validation {
   LossCurve Loss;
   std::vector<FindingResult> Findings;
