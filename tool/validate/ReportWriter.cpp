@@ -828,9 +828,9 @@ void writeHtmlReport(llvm::raw_ostream &OS, const RunInfo &Run,
        << "</td>";
     if (F.Result == Status::Confirmed && F.Batch.Batches) {
       OS << "<td class=\"num\">"
-         << llvm::formatv("{0:F1} per batch", F.Batch.Count)
+         << llvm::formatv("{0:F1}/batch", F.Batch.Count)
          << "</td><td class=\"num\"></td><td class=\"num\">"
-         << timeText(F.Batch.Ns) << " per batch</td><td></td>";
+         << timeText(F.Batch.Ns) << "/batch</td><td></td>";
     } else if (Measured && F.Result == Status::Confirmed) {
       OS << "<td class=\"num\">" << llvm::formatv("{0:F2}", F.Per.Count)
          << "</td><td class=\"num\">"
