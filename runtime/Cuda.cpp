@@ -129,6 +129,11 @@ void cudaWriteStepTimes(JsonOut &Out, uint64_t) {
   Out.ch(']');
 }
 
+void cudaFinishCopies() {
+  if (DeviceReady)
+    cudaDeviceSynchronize();
+}
+
 } // namespace runtime
 } // namespace trainlint
 

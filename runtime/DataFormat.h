@@ -63,6 +63,15 @@ enum SiteFlag : uint32_t {
   /// cudaMallocHost, cudaFreeHost, cudaHostAlloc), seen by interposing the
   /// shared libcudart; the bytes are the ones requested.
   FlagCudaAlloc = 1u << 17,
+  /// A dropout or batch-norm operator ran (`dropout`, `native_dropout`,
+  /// `batch_norm`, `_batch_norm_impl_index`, `native_batch_norm`, and the
+  /// feature and alpha dropouts): what a module's train or eval mode
+  /// changes.
+  FlagModeOp = 1u << 18,
+  /// That operator's `train`/`training` argument was true: dropout dropped
+  /// and batch norm used the batch's statistics and updated its running
+  /// ones.
+  FlagTrainingMode = 1u << 19,
 };
 
 /// Each flag and its name in the data file.
@@ -89,6 +98,8 @@ inline constexpr SiteFlagName SiteFlagNames[] = {
     {"zero", FlagZero},
     {"factory", FlagFactory},
     {"cuda-alloc", FlagCudaAlloc},
+    {"mode-op", FlagModeOp},
+    {"training-mode", FlagTrainingMode},
 };
 
 /// The data file's name of flag bit \p Bit (0-31), or null for none.

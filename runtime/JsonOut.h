@@ -84,6 +84,42 @@ struct JsonOut {
   /// 2^53 in many readers.
   void hex(uint64_t V) { format<24>(FMT_COMPILE("\"0x{:x}\""), V); }
   void boolean(bool B) { raw(B ? "true" : "false"); }
+  /// A double as a JSON number of nine significant digits, or the string
+  /// "nan", "inf" or "-inf" (JSON has no such numbers). Scaling by tens and
+  /// integer formatting only: this runs in signal handlers too.
+  void real(double V) {
+    if (V != V) {
+      str("nan");
+      return;
+    }
+    if (V > 1.7976931348623157e308 || V < -1.7976931348623157e308) {
+      str(V > 0 ? "inf" : "-inf");
+      return;
+    }
+    if (V == 0) {
+      ch('0');
+      return;
+    }
+    bool Negative = V < 0;
+    if (Negative)
+      V = -V;
+    int Exponent = 0;
+    while (V >= 10) {
+      V /= 10;
+      ++Exponent;
+    }
+    while (V < 1) {
+      V *= 10;
+      --Exponent;
+    }
+    uint64_t Digits = static_cast<uint64_t>(V * 1e8 + 0.5);
+    if (Digits >= 1000000000ull) {
+      Digits /= 10;
+      ++Exponent;
+    }
+    format<40>(FMT_COMPILE("{}{}.{:08}e{}"), Negative ? "-" : "",
+               Digits / 100000000ull, Digits % 100000000ull, Exponent);
+  }
   /// `"Name":` with a leading comma unless First.
   void key(const char *Name, bool First = false) {
     if (!First)

@@ -19,6 +19,25 @@
 // With TRAINLINT_RUNTIME_STEP_ON=backward every backward pass is a step
 // instead (for optimizers that run with grad mode on).
 //
+// Evaluation. An evaluation batch is a forward pass that no backward pass
+// follows. What shows it: the first forward call after a backward pass (a
+// top-level call that built autograd nodes, or a dropout or batch norm in
+// training mode with grad mode off) runs again, from the same stack, before
+// the next backward pass; each run of it is a batch. The next backward pass
+// ends the evaluation phase. Evaluation mostly runs between epochs or after
+// training, outside the measured steps: with Config::EvalBatches set, the
+// step that would stop the program starts a wait instead, which ends at the
+// first step boundary after an evaluation phase ended, after EvalBatches
+// batches, or EvalWaitNs after the last measured step. Steps after the
+// measured ones are recorded as the tail.
+//
+// Losses. `backward()` on a scalar makes its gradient with
+// `at::ones_like(loss)` (torch::autograd's _make_grads, 1.13 and 2.x) before
+// the engine starts: that top-level call names the loss. On the CPU its value
+// is read then, from host memory; a device loss is copied without blocking
+// into a pinned host buffer on the current stream and read when the data
+// file is written.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Recorder.h"
@@ -26,15 +45,19 @@
 #include <ATen/Context.h>
 #include <ATen/SequenceNumber.h>
 #include <ATen/core/function_schema.h>
+#include <ATen/Functions.h>
 #include <ATen/record_function.h>
 #include <c10/core/DefaultDtype.h>
 #include <c10/core/GradMode.h>
 #include <c10/core/ScalarType.h>
+#include <c10/util/BFloat16.h>
+#include <c10/util/Half.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <ctime>
+#include <limits>
 #include <new>
 #include <pthread.h>
 
@@ -164,6 +187,10 @@ void closeOpen(SiteStats &Site, uint32_t Flags, bool AsTail,
                bool MayAllocate = true) {
   if (Site.OpenStep < 0)
     return;
+  // Steps after the measured ones (the wait for evaluation) are the tail.
+  uint64_t Stop = config().StopAfterSteps;
+  if (Stop && static_cast<uint64_t>(Site.OpenStep) > Stop)
+    AsTail = true;
   if (AsTail) {
     Site.Tail.add(Site.Open);
   } else if (Site.OpenStep == 0) {
@@ -280,10 +307,30 @@ namespace {
 struct KnownOps {
   uint16_t LocalScalarDense, Copy, To, ToCopy, Cat, Concat, Concatenate,
       Nonzero, MaskedSelect, Unique, Unique2, UniqueDim, UniqueConsecutive,
-      Zero, Fill, AddInplace, Add, Detach, Backward, GradNotCleared, SyncReport;
+      Zero, Fill, AddInplace, Add, Detach, Backward, GradNotCleared, SyncReport,
+      OnesLike;
   uint16_t CudaApi[NumCudaAllocCalls];
 };
 KnownOps Known;
+
+/// The operators whose behaviour a module's train or eval mode switches,
+/// with the position of their `train`/`training` argument.
+struct ModeOp {
+  const char *Name;
+  uint8_t TrainingArg;
+  uint16_t Id;
+};
+ModeOp ModeOps[] = {
+    {"aten::dropout", 2, 0},
+    {"aten::native_dropout", 2, 0},
+    {"aten::feature_dropout", 2, 0},
+    {"aten::alpha_dropout", 2, 0},
+    {"aten::feature_alpha_dropout", 2, 0},
+    {"aten::batch_norm", 5, 0},
+    {"aten::_batch_norm_impl_index", 5, 0},
+    {"aten::native_batch_norm", 5, 0},
+    {"aten::_native_batch_norm_legit", 5, 0},
+};
 
 uint16_t internAtInit(const char *Name) {
   RecorderLock L;
@@ -315,6 +362,9 @@ std::atomic<unsigned> TrainingThread{0};
 std::atomic<uint32_t> BackwardStack{0};
 // Set when a step boundary reached the requested number of steps.
 std::atomic<bool> StopRequested{false};
+// Set when the wait for evaluation is over away from a step boundary; the
+// next top-level call stops the program.
+std::atomic<bool> StopAtNextCall{false};
 
 bool startsWith(const char *S, const char *Prefix) {
   return std::strncmp(S, Prefix, std::strlen(Prefix)) == 0;
@@ -374,11 +424,70 @@ bool cutLocked(ThreadData &T) {
   cudaOnStep(static_cast<uint64_t>(Step + 1));
 #endif
   uint64_t Stop = config().StopAfterSteps;
-  return Stop && static_cast<uint64_t>(Step + 1) > Stop;
+  if (!Stop || static_cast<uint64_t>(Step + 1) <= Stop)
+    return false;
+  EvaluationState &E = R.Evaluation;
+  if (!config().EvalBatches) {
+    E.StoppedBy = "steps";
+    return true;
+  }
+  if (E.Phases) {
+    E.StoppedBy = E.Draining ? "evaluation-ended" : "evaluation-seen";
+    return true;
+  }
+  if (!E.Draining) {
+    E.Draining = true;
+    E.DrainStartNs = Now;
+    return false;
+  }
+  if (Now - E.DrainStartNs > config().EvalWaitNs) {
+    E.StoppedBy = "wait-limit";
+    return true;
+  }
+  return false;
+}
+
+/// A forward call: the first after a backward pass, or that one again (an
+/// evaluation batch). Key tells calls apart by stack and operator. The
+/// caller holds the lock.
+void noteForwardLocked(uint64_t Key) {
+  EvaluationState &E = recorder().Evaluation;
+  if (!E.FirstKey) {
+    E.FirstKey = Key;
+    E.Repeats = 1;
+    return;
+  }
+  if (Key != E.FirstKey)
+    return;
+  ++E.Repeats;
+  if (!E.Draining)
+    return;
+  if (E.Repeats >= config().EvalBatches) {
+    E.StoppedBy = "batch-limit";
+    StopAtNextCall.store(true);
+  } else if (nowNs() - E.DrainStartNs > config().EvalWaitNs) {
+    E.StoppedBy = "wait-limit";
+    StopAtNextCall.store(true);
+  }
+}
+
+/// A backward pass began: forward calls repeated since the last one were an
+/// evaluation phase, which is over. The caller holds the lock.
+void endEvaluationLocked() {
+  EvaluationState &E = recorder().Evaluation;
+  if (E.Repeats >= 2) {
+    E.Batches += E.Repeats;
+    ++E.Phases;
+  }
+  E.FirstKey = 0;
+  E.Repeats = 0;
 }
 
 /// Moves the step state on at the start of a top-level, non-engine call.
 void stepTransition(ThreadData &T, bool Grad) {
+  if (StopAtNextCall.load(std::memory_order_relaxed) &&
+      !StopRequested.exchange(true))
+    finishAfterSteps();
   int P = CurrentPhase.load(std::memory_order_relaxed);
   bool Cut = false, Stop = false;
   if (config().StepOnBackward) {
@@ -480,6 +589,15 @@ void classifyWork(OpFrame &Target, uint16_t Op,
              Op == Known.Unique || Op == Known.Unique2 ||
              Op == Known.UniqueDim || Op == Known.UniqueConsecutive) {
     Target.Flags |= FlagShapeSync;
+  } else {
+    for (const ModeOp &M : ModeOps)
+      if (Op == M.Id) {
+        Target.Flags |= FlagModeOp;
+        if (M.TrainingArg < In.size() && In[M.TrainingArg].isBool() &&
+            In[M.TrainingArg].toBool())
+          Target.Flags |= FlagTrainingMode;
+        break;
+      }
   }
 }
 
@@ -557,6 +675,57 @@ uint64_t factoryBytes(const at::RecordFunction &Fn, uint16_t Op,
   return Numel * ItemSize;
 }
 
+/// A loss's value read from host memory, without an operator call; NaN for
+/// a type a loss is not.
+double hostScalar(const at::Tensor &T) {
+  const void *P = T.data_ptr();
+  switch (T.scalar_type()) {
+  case at::kFloat:
+    return *static_cast<const float *>(P);
+  case at::kDouble:
+    return *static_cast<const double *>(P);
+  case at::kHalf:
+    return static_cast<float>(*static_cast<const c10::Half *>(P));
+  case at::kBFloat16:
+    return static_cast<float>(*static_cast<const c10::BFloat16 *>(P));
+  default:
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
+// The pinned host buffer device losses are copied into, one float each.
+// Never destroyed: freeing pinned memory at exit may come after CUDA's own
+// teardown.
+constexpr int64_t PinnedLossSlots = 4096;
+at::Tensor *PinnedLosses = nullptr;
+int64_t PinnedLossesUsed = 0;
+
+/// Records the loss of the backward pass that is starting, adding no sync:
+/// a host loss is computed already; a device loss is copied without blocking
+/// on the current stream, behind the kernels that compute it.
+void noteLoss(const OpFrame &F, const at::Tensor &Loss) {
+  LossPoint P{F.Step, F.Stack, std::numeric_limits<double>::quiet_NaN(), -1};
+  if (Loss.device().is_cpu()) {
+    if (!Loss.is_floating_point() || Loss.layout() != c10::kStrided)
+      return;
+    P.Value = hostScalar(Loss);
+  } else {
+    if (!processInfo().CudaAvailable || PinnedLossesUsed >= PinnedLossSlots)
+      return;
+    if (!PinnedLosses)
+      PinnedLosses = new at::Tensor(at::empty(
+          {PinnedLossSlots},
+          at::TensorOptions().dtype(at::kFloat).pinned_memory(true)));
+    PinnedLosses->narrow(0, PinnedLossesUsed, 1)
+        .copy_(Loss.detach().reshape({1}), /*non_blocking=*/true);
+    P.Pending = static_cast<int32_t>(PinnedLossesUsed++);
+  }
+  RecorderLock L;
+  Recorder &R = recorder();
+  if (R.Losses.size() < Recorder::MaxLosses)
+    R.Losses.push_back(P);
+}
+
 void classifyTop(ThreadData &T, const at::RecordFunction &Fn, OpFrame &F,
                  uint16_t Op, c10::ArrayRef<const c10::IValue> In) {
   (void)T;
@@ -580,6 +749,11 @@ void classifyTop(ThreadData &T, const at::RecordFunction &Fn, OpFrame &F,
       RecorderLock L;
       recorder().Zeroed.set(storageOf(*Self), 1);
     }
+  } else if (Op == Known.OnesLike) {
+    // backward() making the gradient of its scalar: the loss.
+    if (const at::Tensor *Loss = tensorAt(In, 0))
+      if (Loss->requires_grad() && Loss->numel() == 1)
+        noteLoss(F, *Loss);
   }
   // A factory takes sizes and options, never a tensor.
   bool AnyTensor = false;
@@ -641,6 +815,7 @@ void onBackwardRecord(ThreadData &T, OpFrame &F) {
       CurrentPhase.store(PhaseBackward);
       Armed.store(true);
       ++recorder().BackwardPasses;
+      endEvaluationLocked();
       BackwardStack.store(Stack);
       unsigned Graph = GraphThread.load();
       TrainingThread.store(Graph ? Graph : T.Index);
@@ -779,6 +954,10 @@ void endCall(ThreadData &T, const at::RecordFunction &Fn) {
   if (F.Flags & (FlagMove | FlagCat | FlagItem | FlagCopyD2H | FlagCopyH2D |
                  FlagCopyH2DAsync | FlagCopyD2D | FlagFactory))
     S.addBytes(F.Bytes);
+  // A forward call: it built a graph, or ran a dropout or batch norm in
+  // training mode where no graph can be (grad mode off).
+  if (Nodes || ((F.Flags & FlagTrainingMode) && !(F.Flags & FlagGradMode)))
+    noteForwardLocked(uint64_t(F.Stack) << 16 | F.Op);
   if (Nodes) {
     S.Nodes += Nodes;
     if (R.Ranges.size() < (1u << 22))
@@ -919,6 +1098,10 @@ void registerObserver() {
   Known.Backward = internAtInit("trainlint::backward");
   Known.GradNotCleared = internAtInit("trainlint::grad_not_cleared");
   Known.SyncReport = internAtInit("trainlint::sync_report");
+  Known.OnesLike = internAtInit("aten::ones_like");
+  for (ModeOp &M : ModeOps)
+    M.Id = internAtInit(M.Name);
+  recorder().Losses.reserve(1024);
   for (unsigned I = 0; I < NumCudaAllocCalls; ++I)
     Known.CudaApi[I] = internAtInit(cudaAllocCallName(I));
   {
@@ -951,12 +1134,31 @@ void resolveNodesLocked() {
       if (Seq / 64 < Bits.size() && (Bits[Seq / 64] >> (Seq % 64) & 1))
         ++Ran;
     SiteStats &Site = *Range.Site;
-    Tally &Part = Range.Step == 0                         ? Site.Setup
-                  : Range.Step == Last && Site.Tail.Count ? Site.Tail
-                                                          : Site.Measured;
+    uint64_t Stop = config().StopAfterSteps;
+    bool AfterMeasured = Stop && static_cast<uint64_t>(Range.Step) > Stop;
+    Tally &Part = Range.Step == 0 ? Site.Setup
+                  : AfterMeasured || (Range.Step == Last && Site.Tail.Count)
+                      ? Site.Tail
+                      : Site.Measured;
     Part.NodesBackwarded += Ran;
   }
   R.Ranges.clear();
+}
+
+void resolveLossesLocked(bool MayWait) {
+  Recorder &R = recorder();
+  if (!PinnedLosses)
+    return;
+#ifdef TRAINLINT_RUNTIME_CUDA
+  if (MayWait)
+    cudaFinishCopies();
+#endif
+  const float *Values = PinnedLosses->data_ptr<float>();
+  for (LossPoint &P : R.Losses)
+    if (P.Pending >= 0 && MayWait) {
+      P.Value = Values[P.Pending];
+      P.Pending = -1;
+    }
 }
 
 /// After fork, the child starts its own record: empty tables, step 0.
@@ -971,6 +1173,12 @@ void resetAfterFork() {
   R.Executed.clear();
   R.Zeroed.clear();
   R.LastWritten.clear();
+  R.Losses.clear();
+  R.Evaluation = EvaluationState();
+  // The parent's copies are not the child's to read.
+  PinnedLosses = nullptr;
+  PinnedLossesUsed = 0;
+  StopAtNextCall.store(false);
   R.BackwardPasses = R.OptimizerSteps = R.TopLevelOps = 0;
   CurrentStep.store(0);
   GraphThread.store(0);

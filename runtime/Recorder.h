@@ -116,6 +116,35 @@ struct NodeRange {
   uint32_t Tid;
 };
 
+/// The loss of one backward pass: the scalar `backward()` was called on.
+struct LossPoint {
+  int32_t Step;
+  /// The stack of the `backward()` call.
+  uint32_t Stack;
+  double Value;
+  /// The slot of the pinned host buffer a device loss is being copied into
+  /// (read when the data file is written); -1 once Value holds it.
+  int32_t Pending;
+};
+
+/// What the runtime saw of evaluation: forward passes that no backward pass
+/// followed (Observer.cpp, "Evaluation").
+struct EvaluationState {
+  /// The first forward call (stack and operator) since the last backward
+  /// pass, and how often it ran since: two or more is evaluation batches.
+  uint64_t FirstKey = 0;
+  uint64_t Repeats = 0;
+  /// Evaluation batches and phases seen in the whole run.
+  uint64_t Batches = 0;
+  uint64_t Phases = 0;
+  /// The measured steps are done and the program runs on towards, or
+  /// through, an evaluation phase since DrainStartNs.
+  bool Draining = false;
+  uint64_t DrainStartNs = 0;
+  /// Why the program was stopped after its measured steps.
+  const char *StoppedBy = "";
+};
+
 /// An open-addressing map from non-zero addresses to 32-bit values, so that
 /// clearing and refilling it every step allocates nothing.
 class AddressMap {
@@ -159,6 +188,11 @@ struct Recorder {
   std::vector<NodeRange> Ranges;
   std::vector<std::vector<uint64_t>> Executed;
   bool RangesOverflow = false;
+
+  // Each backward pass's loss, in order; bounded.
+  static constexpr size_t MaxLosses = 100000;
+  std::vector<LossPoint> Losses;
+  EvaluationState Evaluation;
 
   // CUDA sync-debug reports that came with no operator around them.
   uint64_t LooseSyncReports = 0;
@@ -206,6 +240,11 @@ void closeSitesLocked(bool LastStepComplete, bool MayAllocate);
 /// Resolves which created autograd nodes a backward pass ran; the caller
 /// holds the lock.
 void resolveNodesLocked();
+
+/// Reads the losses copied from a device into pinned memory, waiting for
+/// the copies when \p MayWait (never from a signal handler, where they stay
+/// unread); the caller holds the lock.
+void resolveLossesLocked(bool MayWait);
 
 /// Empties the tables in a forked child (called with the lock held).
 void resetAfterFork();

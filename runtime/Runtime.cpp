@@ -21,6 +21,10 @@
 //   TRAINLINT_RUNTIME_OUT       the data file; unset leaves the library inert
 //   TRAINLINT_RUNTIME_STEPS     stop after this many measured steps (0: never)
 //   TRAINLINT_RUNTIME_STEP_ON   "optimizer" (default) or "backward"
+//   TRAINLINT_RUNTIME_EVAL_BATCHES  after the measured steps, run on through
+//                               the first evaluation phase, at most this many
+//                               evaluation batches (0, the default: stop)
+//   TRAINLINT_RUNTIME_EVAL_WAIT_MS  ... and at most this long (default 30 s)
 //   TRAINLINT_RUNTIME_ROOT_PID  the pid that writes the data file itself
 //   TRAINLINT_RUNTIME_TEST_TORCH_VERSION  tests only: pretend the loaded
 //                               libtorch has this version
@@ -268,6 +272,40 @@ void writeTables() {
     writeSite(K, S);
   }
   Out.ch(']');
+
+  // Losses still on their way from a device (a crash) are left out.
+  Out.key("losses");
+  Out.ch('[');
+  First = true;
+  for (const LossPoint &P : R.Losses) {
+    if (P.Pending >= 0)
+      continue;
+    if (!First)
+      Out.ch(',');
+    First = false;
+    Out.raw("{\"step\":");
+    Out.i64(P.Step);
+    Out.key("stack");
+    Out.u64(P.Stack);
+    Out.key("value");
+    Out.real(P.Value);
+    Out.ch('}');
+  }
+  Out.ch(']');
+
+  const EvaluationState &E = R.Evaluation;
+  // An evaluation phase still running when the program stopped.
+  bool Running = E.Repeats >= 2;
+  Out.key("evaluation");
+  Out.raw("{\"batches\":");
+  Out.u64(E.Batches + (Running ? E.Repeats : 0));
+  Out.key("phases");
+  Out.u64(E.Phases + (Running ? 1 : 0));
+  Out.key("waited");
+  Out.boolean(E.Draining);
+  Out.key("stopped_by");
+  Out.str(E.StoppedBy);
+  Out.ch('}');
 }
 
 /// Takes the recorder's lock for writing; from a signal handler it waits at
@@ -461,6 +499,11 @@ __attribute__((constructor)) void loadRuntime() {
     C.StopAfterSteps = std::strtoull(Steps, nullptr, 10);
   if (const char *On = getenv("TRAINLINT_RUNTIME_STEP_ON"))
     C.StepOnBackward = std::strcmp(On, "backward") == 0;
+  if (const char *Batches = getenv("TRAINLINT_RUNTIME_EVAL_BATCHES"))
+    C.EvalBatches = std::strtoull(Batches, nullptr, 10);
+  C.EvalWaitNs = 30000ull * 1000000ull;
+  if (const char *Wait = getenv("TRAINLINT_RUNTIME_EVAL_WAIT_MS"))
+    C.EvalWaitNs = std::strtoull(Wait, nullptr, 10) * 1000000ull;
   // The first process to load the library writes the data file itself and
   // tells its descendants so through the environment.
   const char *Root = getenv("TRAINLINT_RUNTIME_ROOT_PID");
@@ -518,6 +561,7 @@ bool writeData(EndReason Reason, int Signal, const char *Text) {
     // boundary just opened it (it has seen no calls).
     closeSitesLocked(false, !InSignal);
     resolveNodesLocked();
+    resolveLossesLocked(!InSignal);
     if (!R.Steps.empty() && !R.Steps.back().EndNs)
       R.Steps.back().EndNs = End;
   }
@@ -559,6 +603,10 @@ bool writeData(EndReason Reason, int Signal, const char *Text) {
     Out.u64(C.StopAfterSteps);
     Out.key("step_on");
     Out.str(C.StepOnBackward ? "backward" : "optimizer");
+    Out.key("eval_batches");
+    Out.u64(C.EvalBatches);
+    Out.key("eval_wait_ms");
+    Out.u64(C.EvalWaitNs / 1000000ull);
     Out.ch('}');
     Out.key("end");
     Out.raw("{\"reason\":");

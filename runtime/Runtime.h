@@ -93,6 +93,12 @@ struct Config {
   uint64_t StopAfterSteps = 0;
   /// Count a step at every backward pass instead of every optimizer step.
   bool StepOnBackward = false;
+  /// After StopAfterSteps, keep the program running through its first
+  /// evaluation phase, for at most this many evaluation batches; 0 stops it
+  /// at once (see Observer.cpp, "Evaluation").
+  uint64_t EvalBatches = 0;
+  /// ... and for at most this long after the last measured step.
+  uint64_t EvalWaitNs = 0;
   /// The process is the one `trainlint validate` started (not a child).
   bool IsRoot = true;
   int RootPid = 0;
@@ -121,6 +127,9 @@ void cudaInit();
 void cudaOnThread();
 void cudaOnStep(uint64_t Step);
 void cudaWriteStepTimes(struct JsonOut &Out, uint64_t Steps);
+/// Waits for the device, so that the losses copied asynchronously into
+/// pinned memory can be read; only when the process is ending.
+void cudaFinishCopies();
 #endif
 
 } // namespace runtime

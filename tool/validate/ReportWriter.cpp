@@ -7,6 +7,7 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include <algorithm>
+#include <cmath>
 #include <csignal>
 #include <cstring>
 #include <map>
@@ -140,6 +141,17 @@ void seriesArray(llvm::json::OStream &J,
   });
 }
 
+/// A loss as JSON: a number, or "nan", "inf", "-inf" (JSON has no such
+/// numbers), as in the runtime's data file.
+void lossJson(llvm::json::OStream &J, double Value) {
+  if (std::isnan(Value))
+    J.value("nan");
+  else if (std::isinf(Value))
+    J.value(Value > 0 ? "inf" : "-inf");
+  else
+    J.value(Value);
+}
+
 void flagsArray(llvm::json::OStream &J, uint32_t Flags) {
   J.attributeArray("flags", [&] {
     for (unsigned Bit = 0; Bit < 32; ++Bit)
@@ -205,6 +217,16 @@ void writeJsonReport(llvm::raw_ostream &OS, const RunInfo &Run,
         });
         if (!Run.Primary->Message.empty())
           J.attribute("message", Run.Primary->Message);
+        const EvaluationSeen &E = Run.Primary->Evaluation;
+        J.attributeObject("evaluation", [&] {
+          J.attribute("batches_allowed",
+                      static_cast<int64_t>(Run.Primary->EvalBatches));
+          J.attribute("waited", E.Waited);
+          J.attribute("batches", static_cast<int64_t>(E.Batches));
+          J.attribute("phases", static_cast<int64_t>(E.Phases));
+          if (!E.StoppedBy.empty())
+            J.attribute("stopped_by", E.StoppedBy);
+        });
       }
       J.attributeArray("processes", [&] {
         for (const RuntimeData *P : Run.Processes)
@@ -249,6 +271,20 @@ void writeJsonReport(llvm::raw_ostream &OS, const RunInfo &Run,
           J.attribute(Name, Count);
       });
     });
+    J.attributeObject("loss", [&] {
+      J.attributeArray("points", [&] {
+        for (const LossValue &L : V.Loss.Points)
+          J.object([&] {
+            J.attribute("step", L.Step);
+            J.attributeBegin("value");
+            lossJson(J, L.Value);
+            J.attributeEnd();
+          });
+      });
+      J.attribute("diverged", !V.Loss.Divergence.empty());
+      if (!V.Loss.Divergence.empty())
+        J.attribute("reason", V.Loss.Divergence);
+    });
     J.attributeArray("steps", [&] {
       for (const StepRecord *R : S.Steps)
         J.object([&] {
@@ -279,7 +315,18 @@ void writeJsonReport(llvm::raw_ostream &OS, const RunInfo &Run,
           J.attribute("match", F.MatchedByFunction ? "function" : "line");
           if (F.MatchedByFunction)
             J.attribute("function", F.Function);
+          if (F.StatementEnd)
+            J.attributeObject("lines", [&] {
+              J.attribute("from", F.Source.Where.Line);
+              J.attribute("to", F.StatementEnd);
+            });
           J.attribute("needs_gpu", F.NeedsGpu);
+          if (F.Batch.Batches)
+            J.attributeObject("per_batch", [&] {
+              J.attribute("batches", static_cast<int64_t>(F.Batch.Batches));
+              J.attribute("count", F.Batch.Count);
+              J.attribute("ns", F.Batch.Ns);
+            });
           if (F.Result == Status::Confirmed ||
               F.Result == Status::NotObserved) {
             J.attributeObject("per_step", [&] {
@@ -411,7 +458,15 @@ void writeTextSummary(llvm::raw_ostream &OS, const RunInfo &Run,
                         location(displayPath(F.Source.Where.File),
                                  F.Source.Where.Line, F.Source.Where.Column),
                         F.Source.Check);
-    if (F.Result == Status::Confirmed && S.StepsMeasured)
+    if (F.Result == Status::Confirmed && F.Batch.Batches)
+      OS << llvm::formatv(" ({0:F1}/evaluation batch, {1}/batch, {2} batches)",
+                          F.Batch.Count, timeText(F.Batch.Ns),
+                          F.Batch.Batches);
+    else if (F.Result == Status::Confirmed && S.StepsMeasured &&
+             F.Kind == SignalKind::GradNotCleared)
+      OS << llvm::formatv(" ({0:F2} gradients/step, {1}/step)", F.Per.Count,
+                          bytesText(F.Per.Bytes));
+    else if (F.Result == Status::Confirmed && S.StepsMeasured)
       OS << llvm::formatv(" ({0:F2}/step, {1}/step, {2} of step time)",
                           F.Per.Count, timeText(F.Per.Ns), percent(F.Share));
     else if (F.Result == Status::Confirmed)
@@ -422,7 +477,9 @@ void writeTextSummary(llvm::raw_ostream &OS, const RunInfo &Run,
   for (const SignalResult &Sig : V.Signals)
     if (Sig.Kind == SignalKind::GrowingCat ||
         Sig.Kind == SignalKind::GradWithoutBackward ||
-        Sig.Kind == SignalKind::GradNotCleared) {
+        Sig.Kind == SignalKind::GradNotCleared ||
+        Sig.Kind == SignalKind::ModeMismatch ||
+        Sig.Kind == SignalKind::LossDiverged) {
       SignalResult Shown = Sig;
       Shown.Where.File = displayPath(Sig.Where.File);
       for (SourceFrame &F : Shown.Chain)
@@ -430,6 +487,12 @@ void writeTextSummary(llvm::raw_ostream &OS, const RunInfo &Run,
       OS << "  signal " << signalKindName(Sig.Kind) << " at "
          << chainText(Shown, false) << ": " << Sig.Detail << "\n";
     }
+  if (!V.Loss.Points.empty())
+    OS << llvm::formatv("  loss {0} -> {1} over {2} backward passes{3}\n",
+                        lossText(V.Loss.Points.front().Value),
+                        lossText(V.Loss.Points.back().Value),
+                        V.Loss.Points.size(),
+                        V.Loss.Divergence.empty() ? "" : " (diverged)");
   for (const std::string &W : V.Warnings)
     OS << "  warning: " << W << "\n";
 }
@@ -620,6 +683,58 @@ void seriesChart(llvm::raw_ostream &OS, const std::vector<SeriesPoint> &Series,
      << " steps</div>";
 }
 
+/// The loss of every backward pass as a line, with a red mark at each
+/// non-finite one (drawn at the top).
+void lossChart(llvm::raw_ostream &OS, const std::vector<LossValue> &Points) {
+  double Min = 0, Max = 0;
+  bool Any = false;
+  for (const LossValue &L : Points)
+    if (std::isfinite(L.Value)) {
+      Min = Any ? std::min(Min, L.Value) : L.Value;
+      Max = Any ? std::max(Max, L.Value) : L.Value;
+      Any = true;
+    }
+  if (Max <= Min)
+    Max = Min + 1;
+  const double W = 1000, H = 160, Left = 60;
+  double Step = Points.size() > 1 ? (W - Left) / (Points.size() - 1) : 0;
+  auto Y = [&](double V) { return H - H * (V - Min) / (Max - Min); };
+  OS << llvm::formatv("<svg viewBox=\"0 0 {0} {1}\" width=\"100%\" "
+                      "role=\"img\" aria-label=\"loss per backward pass\">",
+                      W, H + 30);
+  OS << llvm::formatv("<text x=\"0\" y=\"12\" font-size=\"12\" "
+                      "fill=\"#5a6270\" font-family=\"sans-serif\">{0}</text>"
+                      "<text x=\"0\" y=\"{1}\" font-size=\"12\" "
+                      "fill=\"#5a6270\" font-family=\"sans-serif\">{2}</text>",
+                      esc(lossText(Max)), H, esc(lossText(Min)));
+  OS << llvm::formatv("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" "
+                      "stroke=\"#c5cad6\"/>",
+                      Left, H, W);
+  std::string Line;
+  for (size_t I = 0; I < Points.size(); ++I) {
+    double X = Left + I * Step;
+    if (!std::isfinite(Points[I].Value)) {
+      OS << llvm::formatv("<circle cx=\"{0:F1}\" cy=\"4\" r=\"4\" "
+                          "fill=\"{1}\"><title>step {2}: {3}</title></circle>",
+                          X, SyncColor, Points[I].Step,
+                          esc(lossText(Points[I].Value)));
+      continue;
+    }
+    Line += llvm::formatv("{0}{1:F1},{2:F1}", Line.empty() ? "" : " ", X,
+                          Y(Points[I].Value))
+                .str();
+  }
+  if (!Line.empty())
+    OS << "<polyline fill=\"none\" stroke=\"" << ComputeColor
+       << "\" stroke-width=\"2\" points=\"" << Line << "\"/>";
+  OS << llvm::formatv(
+      "<text x=\"{0}\" y=\"{1}\" font-size=\"12\" fill=\"#5a6270\" "
+      "font-family=\"sans-serif\">step {2}</text><text x=\"{3}\" y=\"{1}\" "
+      "font-size=\"12\" fill=\"#5a6270\" text-anchor=\"end\" "
+      "font-family=\"sans-serif\">step {4}</text></svg>\n",
+      Left, H + 18, Points.front().Step, W, Points.back().Step);
+}
+
 void shareBar(llvm::raw_ostream &OS, double Share) {
   double W = std::min(1.0, std::max(0.0, Share)) * 120;
   OS << llvm::formatv(
@@ -685,6 +800,18 @@ void writeHtmlReport(llvm::raw_ostream &OS, const RunInfo &Run,
     stepColumns(OS, S);
   }
 
+  if (!V.Loss.Points.empty()) {
+    OS << "<h2>Loss</h2>\n<p class=\"why\">The scalar each backward pass "
+          "started from, "
+       << V.Loss.Points.size() << " passes: "
+       << esc(lossText(V.Loss.Points.front().Value)) << " &rarr; "
+       << esc(lossText(V.Loss.Points.back().Value)) << ".</p>\n";
+    if (!V.Loss.Divergence.empty())
+      OS << "<div class=\"warn\">loss-diverged: " << esc(V.Loss.Divergence)
+         << "</div>\n";
+    lossChart(OS, V.Loss.Points);
+  }
+
   OS << "<h2>Findings</h2>\n<table><tr><th>status</th><th>check</th>"
         "<th>where</th><th class=\"num\">per step</th><th class=\"num\">"
         "bytes/step</th><th class=\"num\">time/step</th><th>share of step"
@@ -699,7 +826,12 @@ void writeHtmlReport(llvm::raw_ostream &OS, const RunInfo &Run,
                        F.Source.Where.Column))
        << "\">" << esc(shortLocation(F.Source.Where.File, F.Source.Where.Line))
        << "</td>";
-    if (Measured && F.Result == Status::Confirmed) {
+    if (F.Result == Status::Confirmed && F.Batch.Batches) {
+      OS << "<td class=\"num\">"
+         << llvm::formatv("{0:F1}/batch", F.Batch.Count)
+         << "</td><td class=\"num\"></td><td class=\"num\">"
+         << timeText(F.Batch.Ns) << "/batch</td><td></td>";
+    } else if (Measured && F.Result == Status::Confirmed) {
       OS << "<td class=\"num\">" << llvm::formatv("{0:F2}", F.Per.Count)
          << "</td><td class=\"num\">"
          << (F.Per.Bytes > 0 ? bytesText(F.Per.Bytes) : "")

@@ -3,6 +3,7 @@
 #include "validate/RuntimeData.h"
 #include "llvm/Support/JSON.h"
 #include <algorithm>
+#include <limits>
 
 namespace trainlint {
 namespace validate {
@@ -68,6 +69,20 @@ uint64_t hexAddress(const llvm::json::Value &V) {
   return Result;
 }
 
+/// A loss: a number, or "nan", "inf" or "-inf" (JSON has no such numbers).
+double lossValue(const llvm::json::Value *V) {
+  if (!V)
+    return std::numeric_limits<double>::quiet_NaN();
+  if (auto D = V->getAsNumber())
+    return *D;
+  llvm::StringRef Text = V->getAsString().value_or("nan");
+  if (Text == "inf")
+    return std::numeric_limits<double>::infinity();
+  if (Text == "-inf")
+    return -std::numeric_limits<double>::infinity();
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
 Tally tally(const llvm::json::Object *O) {
   Tally T;
   T.Count = u64(O, "count");
@@ -104,7 +119,8 @@ std::string flagNames(uint32_t Flags) {
 std::vector<const StepRecord *> RuntimeData::measuredSteps() const {
   std::vector<const StepRecord *> Out;
   for (const StepRecord &S : Steps)
-    if (S.Index >= 1 && S.Complete)
+    if (S.Index >= 1 && S.Complete &&
+        (!StopAfterSteps || S.Index <= StopAfterSteps))
       Out.push_back(&S);
   return Out;
 }
@@ -138,6 +154,7 @@ llvm::Expected<RuntimeData> parseRuntimeData(llvm::StringRef Text,
   const llvm::json::Object *Config = Root->getObject("config");
   D.StopAfterSteps = u64(Config, "stop_after_steps");
   D.StepOn = str(Config, "step_on");
+  D.EvalBatches = u64(Config, "eval_batches");
   const llvm::json::Object *End = Root->getObject("end");
   D.EndReason = str(End, "reason");
   D.Signal = static_cast<int>(u64(End, "signal"));
@@ -236,6 +253,21 @@ llvm::Expected<RuntimeData> parseRuntimeData(llvm::StringRef Text,
                     llvm::Twine(D.Stacks.size()));
       D.Sites.push_back(std::move(S));
     }
+  if (const llvm::json::Array *Losses = Root->getArray("losses"))
+    for (const llvm::json::Value &V : *Losses)
+      if (const llvm::json::Object *O = V.getAsObject()) {
+        LossValue L;
+        L.Step = static_cast<int64_t>(u64(O, "step"));
+        L.Stack = static_cast<unsigned>(u64(O, "stack"));
+        L.Value = lossValue(O->get("value"));
+        D.Losses.push_back(L);
+      }
+  if (const llvm::json::Object *E = Root->getObject("evaluation")) {
+    D.Evaluation.Batches = u64(E, "batches");
+    D.Evaluation.Phases = u64(E, "phases");
+    D.Evaluation.Waited = boolean(E, "waited");
+    D.Evaluation.StoppedBy = str(E, "stopped_by");
+  }
   if (const llvm::json::Array *Device = Root->getArray("device_step_ns"))
     for (const llvm::json::Value &V : *Device)
       if (const llvm::json::Object *O = V.getAsObject())

@@ -43,6 +43,26 @@ struct SeriesPoint {
   uint64_t MaxBytes = 0;
 };
 
+/// The loss of one backward pass (NaN and infinities included).
+struct LossValue {
+  int64_t Step = 0;
+  /// The stack of the `backward()` call.
+  unsigned Stack = 0;
+  double Value = 0;
+};
+
+/// What the runtime saw of evaluation (runtime/Observer.cpp, "Evaluation").
+struct EvaluationSeen {
+  /// Evaluation batches and phases in the whole run.
+  uint64_t Batches = 0;
+  uint64_t Phases = 0;
+  /// The program ran on after the measured steps, waiting for evaluation.
+  bool Waited = false;
+  /// Why it was stopped after its measured steps: "steps", "evaluation-seen",
+  /// "evaluation-ended", "batch-limit", "wait-limit"; empty when it was not.
+  std::string StoppedBy;
+};
+
 /// The flag's bit (runtime/DataFormat.h) for the name the data file uses, or
 /// 0.
 uint32_t flagFromName(llvm::StringRef Name);
@@ -93,6 +113,8 @@ struct RuntimeData {
   bool CudaBuild = false, CudaAvailable = false, RuntimeCuda = false;
   uint64_t StopAfterSteps = 0;
   std::string StepOn;
+  /// The evaluation batches the run was allowed after its measured steps.
+  uint64_t EvalBatches = 0;
   /// "exit", "steps-reached", "signal" or "refused".
   std::string EndReason;
   int Signal = 0;
@@ -109,10 +131,13 @@ struct RuntimeData {
   std::vector<std::string> Ops;
   std::vector<std::vector<uint64_t>> Stacks;
   std::vector<Site> Sites;
+  std::vector<LossValue> Losses;
+  EvaluationSeen Evaluation;
   /// CUDA runs: device time per step from events at step boundaries.
   std::vector<std::pair<int64_t, uint64_t>> DeviceStepNs;
 
-  /// The complete steps after the first step boundary: the measured ones.
+  /// The complete steps after the first step boundary, up to the requested
+  /// number: the measured ones.
   std::vector<const StepRecord *> measuredSteps() const;
   llvm::StringRef opName(unsigned Op) const {
     return Op < Ops.size() ? llvm::StringRef(Ops[Op]) : llvm::StringRef("?");

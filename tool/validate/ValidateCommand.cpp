@@ -42,6 +42,9 @@ struct ValidateOptions {
   std::optional<std::string> Runtime;
   std::optional<std::string> DataDir;
   std::string StepOn = "optimizer";
+  /// Unset: DefaultEvalBatches when a finding is about evaluation, else 0.
+  std::optional<uint64_t> EvalBatches;
+  unsigned EvalWait = 30;
   unsigned Timeout = 600;
   bool Quiet = false;
   bool Help = false;
@@ -83,6 +86,28 @@ std::vector<OptionSpec> validateOptionSpecs(ValidateOptions &O) {
          O.StepOn = V.str();
          return std::string();
        }},
+      {{"--eval-batches"},
+       "N",
+       "after the measured steps, keep the program running through its first "
+       "evaluation phase, for at most N evaluation batches (default 8 when a "
+       "finding is about evaluation, else 0: stop at once)",
+       [&O](llvm::StringRef V) {
+         uint64_t N;
+         if (V.getAsInteger(10, N))
+           return std::string("--eval-batches wants a number, not '") +
+                  V.str() + "'";
+         O.EvalBatches = N;
+         return std::string();
+       }},
+      {{"--eval-wait"},
+       "SECONDS",
+       "wait at most this long for the evaluation after the measured steps "
+       "(default 30)",
+       [&O](llvm::StringRef V) {
+         if (V.getAsInteger(10, O.EvalWait))
+           return std::string("--eval-wait wants a number of seconds");
+         return std::string();
+       }},
       {{"--timeout"},
        "SECONDS",
        "stop the program after this long (default 600; 0: never)",
@@ -116,6 +141,17 @@ std::vector<OptionSpec> validateOptionSpecs(ValidateOptions &O) {
          return std::string();
        }},
   };
+}
+
+/// Evaluation batches a run may go on for when a finding is about
+/// evaluation: enough to see nodes repeat per batch, few enough to stay a
+/// smoke run.
+constexpr uint64_t DefaultEvalBatches = 8;
+
+/// Whether the signal of \p Check shows in evaluation, which mostly runs
+/// after the measured steps.
+bool needsEvaluation(llvm::StringRef Check) {
+  return validate::signalForCheck(Check).PerEvaluationBatch;
 }
 
 int usage(llvm::StringRef Message) {
@@ -272,7 +308,17 @@ int runValidateCommand(llvm::ArrayRef<const char *> Args) {
   if (std::optional<std::string> Old = llvm::sys::Process::GetEnv("LD_PRELOAD"))
     if (!Old->empty())
       Preload += ":" + *Old;
+  uint64_t EvalBatches = 0;
+  if (O.EvalBatches)
+    EvalBatches = *O.EvalBatches;
+  else if (llvm::any_of(Findings->Findings, [](const Finding &F) {
+             return needsEvaluation(F.Check);
+           }))
+    EvalBatches = DefaultEvalBatches;
   Request.Env = {{"LD_PRELOAD", Preload},
+                 {"TRAINLINT_RUNTIME_EVAL_BATCHES", std::to_string(EvalBatches)},
+                 {"TRAINLINT_RUNTIME_EVAL_WAIT_MS",
+                  std::to_string(uint64_t(O.EvalWait) * 1000)},
                  {"TRAINLINT_RUNTIME_OUT", OutPath.str().str()},
                  {"TRAINLINT_RUNTIME_STEPS", std::to_string(O.Steps)},
                  {"TRAINLINT_RUNTIME_STEP_ON", O.StepOn},
@@ -329,23 +375,31 @@ int runValidateCommand(llvm::ArrayRef<const char *> Args) {
   } else {
     validate::StackSymbolizer Symbolizer(*Run.Primary);
     std::map<std::string, std::string> Sources;
-    validate::FunctionLookup Enclosing =
-        [&Sources](llvm::StringRef File,
-                   unsigned Line) -> std::optional<std::string> {
+    auto SourceOf = [&Sources](llvm::StringRef File) -> const std::string & {
       auto It = Sources.find(File.str());
       if (It == Sources.end()) {
         std::string Error;
         std::optional<std::string> Text = readFile(File, Error);
         It = Sources.emplace(File.str(), Text.value_or("")).first;
       }
-      return validate::enclosingFunctionName(It->second, Line);
+      return It->second;
+    };
+    validate::FunctionLookup Enclosing =
+        [&SourceOf](llvm::StringRef File,
+                    unsigned Line) -> std::optional<std::string> {
+      return validate::enclosingFunctionName(SourceOf(File), Line);
+    };
+    validate::StatementEndLookup StatementEnd =
+        [&SourceOf](llvm::StringRef File,
+                    unsigned Line) -> std::optional<unsigned> {
+      return validate::statementEndLine(SourceOf(File), Line);
     };
     V = validate::validateFindings(
         *Run.Primary,
         [&Symbolizer](unsigned Stack) -> const validate::SourceStack & {
           return Symbolizer.stack(Stack);
         },
-        Findings->Findings, Enclosing);
+        Findings->Findings, Enclosing, StatementEnd);
     for (const validate::FindingResult &F : V.Findings)
       if (F.Result == validate::Status::Confirmed)
         Status = ExitFindings;

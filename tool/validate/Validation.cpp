@@ -7,6 +7,7 @@
 #include "llvm/Support/Path.h"
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <map>
 
 namespace trainlint {
@@ -52,15 +53,17 @@ llvm::StringRef signalKindName(SignalKind K) {
     return "allocation";
   case SignalKind::CudaAlloc:
     return "cuda-alloc";
+  case SignalKind::ModeMismatch:
+    return "mode-mismatch";
+  case SignalKind::LossDiverged:
+    return "loss-diverged";
   }
   return "none";
 }
 
 CheckSignal signalForCheck(llvm::StringRef Check) {
   // The one table that ties checks to runtime signals (docs/validator.md).
-  // The signals of checks still to come (evaluation without no-grad,
-  // gradients never cleared) are recorded and reported under "signals"
-  // already; a new check is one line here.
+  // A new check is one line here.
   CheckSignal S;
   if (Check == "torch-sync-item") {
     S.Kind = SignalKind::Item;
@@ -94,6 +97,21 @@ CheckSignal signalForCheck(llvm::StringRef Check) {
   } else if (Check == "torch-loop-invariant-tensor") {
     S.Kind = SignalKind::Allocation;
     S.MinPerStep = 1;
+  } else if (Check == "torch-optim-eval-without-no-grad") {
+    // The graphs the evaluation builds and nothing backpropagates, per
+    // evaluation batch.
+    S.Kind = SignalKind::GradWithoutBackward;
+    S.SpansStatement = true;
+    S.PerEvaluationBatch = true;
+  } else if (Check == "torch-optim-train-eval-mode") {
+    S.Kind = SignalKind::ModeMismatch;
+    S.SpansStatement = true;
+    S.PerEvaluationBatch = true;
+  } else if (Check == "torch-optim-missing-zero-grad") {
+    // Reported at the loop's header; the accumulation shows at the
+    // backward() call inside it.
+    S.Kind = SignalKind::GradNotCleared;
+    S.SpansStatement = true;
   } else if (Check == "torch-loop-rebuilt-state") {
     S.Why = "rebuilding an optimizer runs no operator at its line (its "
             "constructor allocates nothing; its state comes back lazily "
@@ -328,6 +346,71 @@ std::optional<std::string> enclosingFunctionName(llvm::StringRef Source,
   return Result;
 }
 
+std::optional<unsigned> statementEndLine(llvm::StringRef Source,
+                                         unsigned Line) {
+  size_t I = 0;
+  unsigned Current = 1;
+  for (; Current < Line && I < Source.size(); ++I)
+    if (Source[I] == '\n')
+      ++Current;
+  if (Current != Line)
+    return std::nullopt;
+  // Braces count only outside parentheses: `for (int x : {1, 2})` opens no
+  // body.
+  int Paren = 0, Brace = 0;
+  bool LineStart = true;
+  for (; I < Source.size(); ++I) {
+    char C = Source[I];
+    char Next = I + 1 < Source.size() ? Source[I + 1] : 0;
+    if (C == '\n') {
+      ++Current;
+      LineStart = true;
+      continue;
+    }
+    if (LineStart && C == '#') {
+      while (I + 1 < Source.size() &&
+             !(Source[I + 1] == '\n' && Source[I] != '\\'))
+        ++I;
+      continue;
+    }
+    if (!std::isspace(static_cast<unsigned char>(C)))
+      LineStart = false;
+    if (C == '/' && Next == '/') {
+      while (I + 1 < Source.size() && Source[I + 1] != '\n')
+        ++I;
+    } else if (C == '/' && Next == '*') {
+      for (I += 2; I + 1 < Source.size() &&
+                   !(Source[I] == '*' && Source[I + 1] == '/');
+           ++I)
+        if (Source[I] == '\n')
+          ++Current;
+      ++I;
+    } else if (C == '"' || C == '\'') {
+      for (++I; I < Source.size() && Source[I] != C; ++I) {
+        if (Source[I] == '\\')
+          ++I;
+        else if (Source[I] == '\n')
+          ++Current;
+      }
+    } else if (C == '(') {
+      ++Paren;
+    } else if (C == ')') {
+      if (--Paren < 0)
+        return std::nullopt;
+    } else if (C == '{' && !Paren) {
+      ++Brace;
+    } else if (C == '}' && !Paren) {
+      if (--Brace == 0)
+        return Current;
+      if (Brace < 0)
+        return std::nullopt;
+    } else if (C == ';' && !Paren && !Brace) {
+      return Current;
+    }
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 /// Does site S carry Kind's signal? StandIn: it does only as a CPU stand-in
@@ -385,10 +468,45 @@ bool carriesSignal(SignalKind Kind, const Site &S, bool Gpu, bool &StandIn) {
       return false;
     StandIn = !Gpu;
     return true;
+  case SignalKind::ModeMismatch: {
+    if (!S.has(FlagModeOp))
+      return false;
+    Tally All = S.all();
+    // Training mode where nothing trains: grad mode off, or a graph that no
+    // backward pass used. Evaluation mode in a graph a backward pass used.
+    if (S.has(FlagTrainingMode))
+      return !S.has(FlagGradMode) || (All.Nodes && !All.NodesBackwarded);
+    return S.has(FlagGradMode) && All.NodesBackwarded;
+  }
+  case SignalKind::LossDiverged:
   case SignalKind::None:
     return false;
   }
   return false;
+}
+
+/// The call count most of \p Counts share (the larger on a tie): the number
+/// of times a loop's body ran, when each site in it runs once an iteration
+/// and a few run more (an inner loop) or less (a condition).
+uint64_t sharedCount(const std::vector<uint64_t> &Counts) {
+  std::map<uint64_t, unsigned> Frequency;
+  for (uint64_t C : Counts)
+    if (C)
+      ++Frequency[C];
+  uint64_t Best = 0;
+  unsigned BestFrequency = 0;
+  for (const auto &[Count, Times] : Frequency)
+    if (Times >= BestFrequency) {
+      Best = Count;
+      BestFrequency = Times;
+    }
+  return Best;
+}
+
+double median(std::vector<double> Values) {
+  std::sort(Values.begin(), Values.end());
+  size_t N = Values.size();
+  return N % 2 ? Values[N / 2] : (Values[N / 2 - 1] + Values[N / 2]) / 2;
 }
 
 /// A `cat` whose largest output grows over the measured steps: never
@@ -495,6 +613,10 @@ std::string signalPhrase(SignalKind K) {
     return "created a tensor from no tensor (a factory call)";
   case SignalKind::CudaAlloc:
     return "called the CUDA runtime's allocator";
+  case SignalKind::ModeMismatch:
+    return "ran dropout or batch norm in the wrong mode";
+  case SignalKind::LossDiverged:
+    return "diverged";
   case SignalKind::None:
     break;
   }
@@ -522,12 +644,104 @@ std::string standInNote(SignalKind K, const PerStep &Per) {
   }
 }
 
+/// Judges a finding about evaluation (CheckSignal::PerEvaluationBatch):
+/// evaluation runs between epochs or after training, mostly outside the
+/// measured steps, so its signal counts over the whole run, per batch.
+void judgePerBatch(FindingResult &R, const Tally &Measured,
+                   const Tally &Outside,
+                   const std::vector<uint64_t> &SignalCounts,
+                   bool TrainingModeOps, const std::string &Where,
+                   const std::vector<std::string> &NotSignalWhy,
+                   const Summary &S) {
+  Tally All = Measured;
+  All.add(Outside);
+  bool Nodes = R.Kind == SignalKind::GradWithoutBackward;
+  uint64_t Amount = Nodes ? All.Nodes : All.Count;
+  if (!Amount) {
+    R.Result = Status::NotObserved;
+    R.Reason = "the code ran but never " + signalPhrase(R.Kind) +
+               (NotSignalWhy.empty() ? "" : ": " + NotSignalWhy.front());
+    return;
+  }
+  R.Result = Status::Confirmed;
+  PerBatch &B = R.Batch;
+  B.Batches = std::max<uint64_t>(1, sharedCount(SignalCounts));
+  B.Count = static_cast<double>(Amount) / B.Batches;
+  B.Ns = static_cast<double>(All.Ns) / B.Batches;
+  if (S.StepsMeasured) {
+    double N = static_cast<double>(S.StepsMeasured);
+    R.Per.Count = (Nodes ? Measured.Nodes : Measured.Count) / N;
+    R.Per.Ns = Measured.Ns / N;
+    R.Share = S.MeanStepNs > 0 ? R.Per.Ns / S.MeanStepNs : 0;
+  }
+  if (Nodes)
+    R.Reason = llvm::formatv("built {0:F1} autograd nodes per evaluation "
+                             "batch that no backward pass used, {1} ({2} "
+                             "batches, {3} per batch in the operators that "
+                             "built them)",
+                             B.Count, Where, B.Batches, timeText(B.Ns))
+                   .str();
+  else
+    R.Reason = llvm::formatv("ran dropout or batch norm in {0} {1:F1} times "
+                             "per batch, {2} ({3} batches, {4} per batch)",
+                             TrainingModeOps
+                                 ? "training mode during evaluation"
+                                 : "evaluation mode during training",
+                             B.Count, Where, B.Batches, timeText(B.Ns))
+                   .str();
+}
+
 } // namespace
+
+std::string lossText(double Value) {
+  if (std::isnan(Value))
+    return "NaN";
+  if (std::isinf(Value))
+    return Value > 0 ? "inf" : "-inf";
+  double Magnitude = std::fabs(Value);
+  if (Magnitude == 0 || (Magnitude >= 1e-3 && Magnitude < 1e5))
+    return llvm::formatv("{0:F4}", Value).str();
+  return llvm::formatv("{0:E3}", Value).str();
+}
+
+std::optional<std::string>
+lossDivergence(const std::vector<LossValue> &Losses) {
+  for (const LossValue &L : Losses) {
+    if (std::isnan(L.Value))
+      return llvm::formatv("the loss was NaN at step {0}", L.Step).str();
+    if (std::isinf(L.Value))
+      return llvm::formatv("the loss was {0}infinite at step {1}",
+                           L.Value < 0 ? "minus " : "", L.Step)
+          .str();
+  }
+  // Medians of a few points each, so that one noisy batch at either end
+  // neither raises nor hides it.
+  size_t K = std::min<size_t>(3, Losses.size() / 2);
+  if (!K)
+    return std::nullopt;
+  std::vector<double> First, Last;
+  for (size_t I = 0; I < K; ++I) {
+    First.push_back(std::fabs(Losses[I].Value));
+    Last.push_back(std::fabs(Losses[Losses.size() - K + I].Value));
+  }
+  double From = median(First), To = median(Last);
+  if (To <= 10 * From)
+    return std::nullopt;
+  return llvm::formatv("the loss grew more than tenfold over the run, from "
+                       "{0} (the median of the first {2} backward passes) to "
+                       "{1} (the median of the last {2})",
+                       lossText(From), lossText(To), K)
+      .str();
+}
 
 Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
                             const std::vector<Finding> &Findings,
-                            const FunctionLookup &EnclosingFunction) {
+                            const FunctionLookup &EnclosingFunction,
+                            const StatementEndLookup &StatementEnd) {
   Validation V;
+  V.Loss.Points = Data.Losses;
+  if (std::optional<std::string> Why = lossDivergence(Data.Losses))
+    V.Loss.Divergence = *Why;
   V.Gpu = Data.CudaAvailable;
   Summary &S = V.Totals;
   S.Steps = Data.measuredSteps();
@@ -651,13 +865,21 @@ Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
       R.MatchedByFunction = true;
       R.Function = FunctionName;
     }
+    // A finding at a loop's header or a function's name covers its body.
+    unsigned Last = F.Where.Line;
+    if (CS.SpansStatement && !R.MatchedByFunction && StatementEnd)
+      if (std::optional<unsigned> End =
+              StatementEnd(F.Where.File, F.Where.Line))
+        if (*End > F.Where.Line)
+          Last = R.StatementEnd = *End;
     auto AtFinding = [&](const SourceStack &Frames) {
       for (const SourceFrame &Fr : Frames) {
         if (R.MatchedByFunction) {
           if (!Fr.Line && !Fr.Function.empty() &&
               baseFunctionName(Fr.Function) == FunctionName)
             return true;
-        } else if (Fr.Line == F.Where.Line && sameFile(Fr.File, F.Where.File)) {
+        } else if (Fr.Line >= F.Where.Line && Fr.Line <= Last &&
+                   sameFile(Fr.File, F.Where.File)) {
           return true;
         }
       }
@@ -669,6 +891,9 @@ Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
     Tally Measured, Outside;
     uint64_t StepsSeen = 0;
     std::vector<std::string> NotSignalWhy;
+    // The signal's sites' call counts, for the evaluation batches.
+    std::vector<uint64_t> SignalCounts;
+    bool TrainingModeOps = false;
     for (const Site &St : Data.Sites) {
       if (!AtFinding(Stacks(St.Stack)))
         continue;
@@ -708,9 +933,20 @@ Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
           NotSignalWhy.push_back("the tensor was already on the " + St.Dst);
         else if (V.Gpu && R.Kind == SignalKind::Item && St.has(FlagItem))
           NotSignalWhy.push_back("the value was read from a host tensor");
+        else if (R.Kind == SignalKind::ModeMismatch && St.has(FlagModeOp))
+          NotSignalWhy.push_back(
+              St.has(FlagTrainingMode)
+                  ? "dropout or batch norm ran in training mode, in training"
+                  : "dropout or batch norm ran in evaluation mode, outside "
+                    "training");
+        else if (R.Kind == SignalKind::GradWithoutBackward &&
+                 !St.has(FlagGradMode))
+          NotSignalWhy.push_back("its operators ran with grad mode off");
         continue;
       }
       AnyStandIn |= StandIn;
+      SignalCounts.push_back(All.Count);
+      TrainingModeOps |= St.has(FlagTrainingMode);
       if (R.Kind == SignalKind::GrowingCat) {
         // Two growing `cat`s on one line: the one that ends largest.
         if (R.Series.empty() ||
@@ -737,9 +973,13 @@ Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
     R.Total.add(Outside);
     R.Outside = Outside;
     R.StepsSeen = StepsSeen;
-    std::string Where = R.MatchedByFunction
-                            ? "in " + FunctionName + " (matched by function)"
-                            : "at this line";
+    std::string Where =
+        R.MatchedByFunction
+            ? "in " + FunctionName + " (matched by function)"
+        : R.StatementEnd ? llvm::formatv("in lines {0}-{1}", F.Where.Line,
+                                         R.StatementEnd)
+                               .str()
+                         : "at this line";
 
     if (R.Kind == SignalKind::CudaAlloc && !V.Gpu && !R.Total.Count) {
       // A CPU-only run seldom reaches CUDA code, and a program linked with
@@ -768,6 +1008,12 @@ Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
         R.Reason += "; calls of the CUDA runtime's allocator are seen only "
                     "through a shared libcudart (nvcc links the static one "
                     "unless told -cudart shared)";
+      V.Findings.push_back(std::move(R));
+      continue;
+    }
+    if (CS.PerEvaluationBatch) {
+      judgePerBatch(R, Measured, Outside, SignalCounts, TrainingModeOps, Where,
+                    NotSignalWhy, S);
       V.Findings.push_back(std::move(R));
       continue;
     }
@@ -806,6 +1052,14 @@ Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
                                signalPhrase(R.Kind), R.Per.Count, Where,
                                R.StepsSeen, S.StepsMeasured, timeText(R.Per.Ns))
                      .str();
+      // Accumulating runs inside the backward pass's own operators: its
+      // cost is the wrong update, not time of its own.
+      if (R.Kind == SignalKind::GradNotCleared)
+        R.Reason = llvm::formatv("{0} {1:F2} times per step {2} (in {3} of "
+                                 "{4} steps)",
+                                 signalPhrase(R.Kind), R.Per.Count, Where,
+                                 R.StepsSeen, S.StepsMeasured)
+                       .str();
       if (R.Per.Bytes > 0)
         R.Reason += ", " + bytesText(R.Per.Bytes) + " per step";
       if (!R.Series.empty() && R.Kind == SignalKind::GrowingCat)
@@ -862,7 +1116,8 @@ Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
                                  SignalKind::ExplicitSync,
                                  SignalKind::GrowingCat,
                                  SignalKind::GradWithoutBackward,
-                                 SignalKind::GradNotCleared};
+                                 SignalKind::GradNotCleared,
+                                 SignalKind::ModeMismatch};
   for (const Site &St : Data.Sites) {
     const SourceStack &Frames = Stacks(St.Stack);
     SourceFrame Where = userFrame(Frames);
@@ -928,6 +1183,12 @@ Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
                                    "values left from the previous step",
                                    Sig.Per.Count)
                          .str();
+      } else if (K == SignalKind::ModeMismatch) {
+        Sig.Detail = St.has(FlagTrainingMode)
+                         ? "dropout or batch norm in training mode where "
+                           "nothing trains"
+                         : "dropout or batch norm in evaluation mode in a "
+                           "graph that a backward pass used";
       } else if (StandIn) {
         Sig.Detail = "seen on the CPU; its device cost needs a GPU run";
       }
@@ -936,6 +1197,20 @@ Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
   }
   for (auto &[Key, Sig] : Signals)
     V.Signals.push_back(std::move(Sig));
+  if (!V.Loss.Divergence.empty()) {
+    // Placed at the first backward() call whose loss was read.
+    SignalResult Sig;
+    Sig.Kind = SignalKind::LossDiverged;
+    unsigned Stack = Data.Losses.front().Stack;
+    if (Stack < Data.Stacks.size()) {
+      Sig.Where = userFrame(Stacks(Stack));
+      Sig.Chain = userChain(Stacks(Stack));
+    }
+    Sig.Op = "backward";
+    Sig.Total.Count = Data.Losses.size();
+    Sig.Detail = V.Loss.Divergence;
+    V.Signals.push_back(std::move(Sig));
+  }
   // By time per step, then by place, so the order is stable across runs.
   std::sort(V.Signals.begin(), V.Signals.end(),
             [](const SignalResult &A, const SignalResult &B) {

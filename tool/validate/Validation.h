@@ -54,6 +54,13 @@ enum class SignalKind {
   /// Calls of the CUDA runtime's allocator (cudaMalloc, cudaFree,
   /// cudaMallocHost, cudaFreeHost, cudaHostAlloc) at the line, per step.
   CudaAlloc,
+  /// Dropout or batch norm in the wrong mode: in training mode during
+  /// evaluation (grad mode off, or a graph no backward pass used), or in
+  /// evaluation mode in a graph that a backward pass used.
+  ModeMismatch,
+  /// The loss became NaN or infinite, or grew more than tenfold over the
+  /// run (lossDivergence); a signal of the run, asked for by no finding.
+  LossDiverged,
 };
 llvm::StringRef signalKindName(SignalKind K);
 
@@ -71,6 +78,13 @@ struct CheckSignal {
   /// that the signal must reach to confirm: a per-element loop is many tiny
   /// calls, not one. 0 asks for any.
   double MinPerStep = 0;
+  /// The finding points at a loop's header or a function's name (a finding
+  /// of absence): the signal is looked for in the whole loop or function,
+  /// lines [line, the end of its body], not at the line alone.
+  bool SpansStatement = false;
+  /// Evaluation runs between epochs or after training, outside the measured
+  /// steps: the signal counts over the whole run, per evaluation batch.
+  bool PerEvaluationBatch = false;
 };
 
 /// The operator calls per step at a line that confirm a per-element or
@@ -84,6 +98,17 @@ struct PerStep {
   double Count = 0;
   double Ns = 0;
   double Bytes = 0;
+};
+
+/// A finding's signal per evaluation batch, over the whole run.
+struct PerBatch {
+  /// Evaluation batches: how many times the loop's body ran, taken as the
+  /// call count most of the signal's sites share (each runs once a batch).
+  uint64_t Batches = 0;
+  /// Autograd nodes never backpropagated (eval-without-no-grad) or
+  /// operator calls (train-eval-mode) per batch, and their time.
+  double Count = 0;
+  double Ns = 0;
 };
 
 /// One operator seen at a finding's line: the evidence behind its status.
@@ -105,6 +130,11 @@ struct FindingResult {
   /// contains it.
   bool MatchedByFunction = false;
   std::string Function;
+  /// The last line of the loop or function the finding points at, when the
+  /// signal was looked for in all of it (CheckSignal::SpansStatement).
+  unsigned StatementEnd = 0;
+  /// For CheckSignal::PerEvaluationBatch, when confirmed.
+  PerBatch Batch;
   /// Of the signal's calls, in the measured steps, per step.
   PerStep Per;
   /// Of the signal's calls over the whole run.
@@ -163,7 +193,24 @@ struct Summary {
   std::vector<const StepRecord *> Steps;
 };
 
+/// The loss of every backward pass in the run, and whether it diverged.
+struct LossCurve {
+  std::vector<LossValue> Points;
+  /// Why the loss diverged (lossDivergence); empty when it did not.
+  std::string Divergence;
+};
+
+/// Why \p Losses diverged, or std::nullopt: a NaN or an infinite loss, or a
+/// loss that grew more than tenfold: the median of the last three (at most
+/// half the points) over the median of the first three, in magnitude.
+std::optional<std::string> lossDivergence(const std::vector<LossValue> &Losses);
+
+/// A loss for a sentence: four decimals for everyday values, scientific
+/// notation otherwise, "NaN", "inf" or "-inf".
+std::string lossText(double Value);
+
 struct Validation {
+  LossCurve Loss;
   std::vector<FindingResult> Findings;
   std::vector<SignalResult> Signals;
   std::vector<LineCost> Lines;
@@ -183,10 +230,17 @@ using StackSource = llvm::function_ref<const SourceStack &(unsigned Stack)>;
 using FunctionLookup = std::function<std::optional<std::string>(
     llvm::StringRef File, unsigned Line)>;
 
+/// The last line of the statement that begins on \p Line of \p File (a
+/// loop's body, a function's), for findings that point at a loop's header
+/// or a function's name; std::nullopt when unknown.
+using StatementEndLookup =
+    std::function<std::optional<unsigned>(llvm::StringRef File, unsigned Line)>;
+
 /// Judges \p Findings against \p Data.
 Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
                             const std::vector<Finding> &Findings,
-                            const FunctionLookup &EnclosingFunction);
+                            const FunctionLookup &EnclosingFunction,
+                            const StatementEndLookup &StatementEnd = nullptr);
 
 /// Whether a frame's file is a library's (system headers, libtorch's
 /// headers, the C++ library) rather than the user's.
@@ -203,6 +257,14 @@ std::string baseFunctionName(llvm::StringRef Demangled);
 /// brace-matching scan that skips comments, strings and preprocessor lines.
 std::optional<std::string> enclosingFunctionName(llvm::StringRef Source,
                                                  unsigned Line);
+
+/// The last line (1-based) of the statement that begins on \p Line of
+/// \p Source: the line of the brace that closes the first block opened
+/// after the line's parentheses (a loop's or a function's body), or of the
+/// `;` that ends a body without braces. Comments, strings and preprocessor
+/// lines are skipped; std::nullopt when the line has no such statement.
+std::optional<unsigned> statementEndLine(llvm::StringRef Source,
+                                         unsigned Line);
 
 } // namespace validate
 } // namespace trainlint

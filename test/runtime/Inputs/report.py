@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Prints a `trainlint validate` JSON report as one line per fact, for
-FileCheck: the run, each process, each finding, each signal, each warning.
+FileCheck: the run, each process, each finding, each signal, each warning,
+the wait for evaluation and the loss.
 
     report.py REPORT.json
 """
@@ -41,6 +42,11 @@ def main():
             line += (f" count={f['per_step']['count']:.2f}"
                      f" bytes={f['per_step']['bytes']:.0f}"
                      f" outside={f['outside_steps']['count']}")
+        if "per_batch" in f:
+            line += (f" batches={f['per_batch']['batches']}"
+                     f" per_batch={f['per_batch']['count']:.1f}")
+        if "lines" in f:
+            line += f" lines={f['lines']['from']}-{f['lines']['to']}"
         print(line)
     for s in report["signals"]:
         chain = " <- ".join(where(c["file"], c["line"]) for c in s["call_chain"])
@@ -51,6 +57,15 @@ def main():
               f" bytes={s['per_step']['bytes']:.0f}")
     for w in report["warnings"]:
         print(f"warning {w}")
+    evaluation = run.get("evaluation")
+    if evaluation:
+        print(f"evaluation waited={str(evaluation['waited']).lower()}"
+              f" batches={evaluation['batches']} phases={evaluation['phases']}"
+              f" stopped_by={evaluation.get('stopped_by', '')}")
+    loss = report["loss"]
+    values = [p["value"] for p in loss["points"]]
+    print(f"loss points={len(values)} diverged={str(loss['diverged']).lower()}"
+          + (f" first={values[0]} last={values[-1]}" if values else ""))
 
 
 if __name__ == "__main__":

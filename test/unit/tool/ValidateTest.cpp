@@ -12,6 +12,8 @@
 #include "validate/Validation.h"
 #include "llvm/Support/JSON.h"
 #include "gtest/gtest.h"
+#include <cmath>
+#include <limits>
 #include <map>
 
 using namespace trainlint;
@@ -105,10 +107,11 @@ struct FakeRun {
   }
 
   Validation judge(const std::vector<Finding> &Findings,
-                   FunctionLookup Lookup = nullptr) {
+                   FunctionLookup Lookup = nullptr,
+                   StatementEndLookup StatementEnd = nullptr) {
     return validateFindings(
         Data, [this](unsigned Id) -> const SourceStack & { return Frames[Id]; },
-        Findings, Lookup);
+        Findings, Lookup, StatementEnd);
   }
 
   /// How the program ran, for the reports: it exited after \p Steps steps.
@@ -688,6 +691,249 @@ TEST(ValidateTest, ReportsShowLoopMeasurements) {
             std::string::npos);
   EXPECT_NE(Html.find("<title>step 3: 192 B</title>"), std::string::npos);
   EXPECT_NE(Html.find("64 B &rarr; 192 B over 3 steps"), std::string::npos);
+}
+
+std::vector<LossValue> losses(std::vector<double> Values) {
+  std::vector<LossValue> Out;
+  for (size_t I = 0; I < Values.size(); ++I)
+    Out.push_back({static_cast<int64_t>(I), 0, Values[I]});
+  return Out;
+}
+
+TEST(ValidateTest, LossDivergence) {
+  const double NaN = std::numeric_limits<double>::quiet_NaN();
+  const double Inf = std::numeric_limits<double>::infinity();
+  // A NaN or an infinity anywhere, even between finite losses.
+  EXPECT_EQ(lossDivergence(losses({2.0, 1.5, NaN, 1.0})),
+            "the loss was NaN at step 2");
+  EXPECT_EQ(lossDivergence(losses({2.0, Inf})),
+            "the loss was infinite at step 1");
+  EXPECT_EQ(lossDivergence(losses({-Inf})),
+            "the loss was minus infinite at step 0");
+  // More than tenfold: the median of the last three over the first three's.
+  std::optional<std::string> Grew =
+      lossDivergence(losses({1.0, 1.2, 0.9, 3.0, 8.0, 12.0, 15.0, 20.0}));
+  ASSERT_TRUE(Grew);
+  EXPECT_EQ(*Grew, "the loss grew more than tenfold over the run, from "
+                   "1.0000 (the median of the first 3 backward passes) to "
+                   "15.0000 (the median of the last 3)");
+  // A decreasing loss, a noisy one and one that grew ninefold stay silent.
+  EXPECT_FALSE(lossDivergence(losses({2.3, 1.9, 1.4, 1.1, 0.8, 0.6, 0.5})));
+  EXPECT_FALSE(lossDivergence(losses({1.0, 30.0, 1.0, 1.1, 0.9, 1.0})));
+  EXPECT_FALSE(lossDivergence(losses({1.0, 1.0, 1.0, 9.0, 9.0, 9.0})));
+  // One spike at the end is one point of three: the median ignores it.
+  EXPECT_FALSE(lossDivergence(losses({1.0, 1.0, 1.0, 1.0, 1.0, 100.0})));
+  // Two points: one each.
+  EXPECT_TRUE(lossDivergence(losses({0.5, 6.0})));
+  // Too few to tell.
+  EXPECT_FALSE(lossDivergence(losses({})));
+  EXPECT_FALSE(lossDivergence(losses({1e9})));
+}
+
+TEST(ValidateTest, LossesInTheRunAndTheReports) {
+  FakeRun Run;
+  Run.Data.Losses = losses({1.0, 0.9, std::numeric_limits<double>::quiet_NaN()});
+  // The backward() call the losses came from.
+  Run.Data.Losses[0].Stack = static_cast<unsigned>(Run.Data.Stacks.size());
+  Run.site(0, FlagBackward, {frame(33)});
+  Validation V = Run.judge({});
+  EXPECT_EQ(V.Loss.Points.size(), 3u);
+  EXPECT_EQ(V.Loss.Divergence, "the loss was NaN at step 2");
+  const SignalResult *Diverged = nullptr;
+  for (const SignalResult &S : V.Signals)
+    if (S.Kind == SignalKind::LossDiverged)
+      Diverged = &S;
+  ASSERT_TRUE(Diverged);
+  EXPECT_EQ(Diverged->Where.Line, 33u);
+  EXPECT_EQ(Diverged->Detail, "the loss was NaN at step 2");
+
+  RunInfo Info = Run.info({"/bin/train"}, 2);
+  auto Parsed = llvm::json::parse(jsonReport(Info, V));
+  ASSERT_TRUE(static_cast<bool>(Parsed)) << llvm::toString(Parsed.takeError());
+  const llvm::json::Object *Loss = Parsed->getAsObject()->getObject("loss");
+  ASSERT_TRUE(Loss);
+  EXPECT_EQ(Loss->getBoolean("diverged"), true);
+  const llvm::json::Array *Points = Loss->getArray("points");
+  ASSERT_TRUE(Points);
+  ASSERT_EQ(Points->size(), 3u);
+  EXPECT_EQ((*Points)[0].getAsObject()->getNumber("value"), 1.0);
+  // JSON has no NaN: it is a string, as in the runtime's data file.
+  EXPECT_EQ((*Points)[2].getAsObject()->getString("value"), "nan");
+
+  std::string Html = htmlReport(Info, V);
+  EXPECT_NE(Html.find("<h2>Loss</h2>"), std::string::npos);
+  EXPECT_NE(Html.find("aria-label=\"loss per backward pass\""),
+            std::string::npos);
+  EXPECT_NE(Html.find("loss-diverged: the loss was NaN at step 2"),
+            std::string::npos);
+  // The NaN is a mark, not a point of the line.
+  EXPECT_NE(Html.find("<title>step 2: NaN</title></circle>"),
+            std::string::npos);
+
+  // No loss read: no section.
+  FakeRun Silent;
+  Validation None = Silent.judge({});
+  EXPECT_TRUE(None.Loss.Divergence.empty());
+  EXPECT_EQ(htmlReport(Silent.info({"/bin/train"}, 2), None).find("<h2>Loss"),
+            std::string::npos);
+}
+
+TEST(ValidateTest, StatementEnds) {
+  const char *Source = R"cpp(double evaluate(Head &m) {  // 1
+  for (int i = 0; i < 3; ++i) {        // 2: braces in a comment }
+    auto s = "}";                      // 3
+  }                                    // 4
+  for (int x : {1, 2})                 // 5
+    use(x);                            // 6
+  /* { */ return 0;                    // 7
+}                                      // 8
+)cpp";
+  EXPECT_EQ(statementEndLine(Source, 1), 8u);
+  EXPECT_EQ(statementEndLine(Source, 2), 4u);
+  // A braced list inside the parentheses opens no body.
+  EXPECT_EQ(statementEndLine(Source, 5), 6u);
+  EXPECT_EQ(statementEndLine(Source, 7), 7u);
+  EXPECT_EQ(statementEndLine(Source, 40), std::nullopt);
+}
+
+/// A source of 30 lines whose loop at line 20 ends at line 25.
+StatementEndLookup loopAt20() {
+  return [](llvm::StringRef, unsigned Line) -> std::optional<unsigned> {
+    if (Line == 20)
+      return 25u;
+    return std::nullopt;
+  };
+}
+
+TEST(ValidateTest, MissingZeroGradMatchesTheLoop) {
+  FakeRun Run;
+  // Gradients added to the last step's at the backward() call on line 22,
+  // inside the loop whose header (line 20) the finding names.
+  Site &NotCleared = Run.site(0, FlagGradNotCleared, {frame(22)});
+  NotCleared.Measured = tally(4, 0, 80);
+  NotCleared.StepsSeen = 2;
+  // The same accumulation in another loop.
+  Site &Elsewhere = Run.site(0, FlagGradNotCleared, {frame(40)});
+  Elsewhere.Measured = tally(6, 0, 80);
+  std::vector<Finding> Findings = {
+      finding("torch-optim-missing-zero-grad", 20)};
+  Validation V = Run.judge(Findings, nullptr, loopAt20());
+  const FindingResult &R = V.Findings.front();
+  EXPECT_EQ(R.Result, Status::Confirmed);
+  EXPECT_DOUBLE_EQ(R.Per.Count, 2.0);
+  EXPECT_EQ(R.StatementEnd, 25u);
+  EXPECT_EQ(R.Reason, "accumulated gradients across optimizer steps 2.00 "
+                      "times per step in lines 20-25 (in 2 of 2 steps), 40 B "
+                      "per step");
+  // Without the loop's extent, only the header line counts: nothing ran
+  // there.
+  Validation LineOnly = Run.judge(Findings);
+  EXPECT_EQ(LineOnly.Findings.front().Result, Status::NotExercised);
+  // Gradients cleared every step: the loop ran, nothing accumulated.
+  FakeRun Cleared;
+  Site &Zero = Cleared.site(0, FlagZero, {frame(21)});
+  Zero.Measured = tally(2);
+  EXPECT_EQ(Cleared.judge(Findings, nullptr, loopAt20()).Findings.front().Result,
+            Status::NotObserved);
+}
+
+TEST(ValidateTest, EvaluationFindingsPerBatch) {
+  FakeRun Run;
+  // An evaluation loop (lines 20-25) after the measured steps, four batches
+  // with grad mode on: the model's two operators at line 21 and the metric
+  // at line 22 built nodes no backward pass ran. The item() once a batch
+  // at line 23 built none.
+  Site &Forward =
+      Run.site(4, FlagGradMode, {frame(5, "Net::forward"), frame(21)});
+  Forward.Tail = tally(8, 8000);
+  Forward.Tail.Nodes = 8;
+  Site &Loss = Run.site(4, FlagGradMode, {frame(22)});
+  Loss.Tail = tally(4, 2000);
+  Loss.Tail.Nodes = 4;
+  Site &Metric = Run.site(4, FlagGradMode, {frame(22)});
+  Metric.Tail = tally(4, 2000);
+  Metric.Tail.Nodes = 4;
+  Run.site(0, FlagItem | FlagGradMode, {frame(23)}).Tail = tally(4);
+  // Dropout in training mode with grad mode on, its graph never used: the
+  // evaluation forgot eval().
+  Site &Dropout =
+      Run.site(4, FlagModeOp | FlagTrainingMode | FlagGradMode, {frame(21)});
+  Dropout.Tail = tally(4, 400);
+  Dropout.Tail.Nodes = 4;
+  // The same forward in training (line 40), backpropagated.
+  Site &Train = Run.site(4, FlagGradMode | FlagModeOp | FlagTrainingMode,
+                         {frame(5, "Net::forward"), frame(40)});
+  Train.Measured = tally(2);
+  Train.Measured.Nodes = Train.Measured.NodesBackwarded = 2;
+  Validation V = Run.judge({finding("torch-optim-eval-without-no-grad", 20),
+                            finding("torch-optim-train-eval-mode", 20),
+                            finding("torch-optim-train-eval-mode", 40)},
+                           nullptr, [](llvm::StringRef, unsigned Line) {
+                             return Line == 20 ? std::optional<unsigned>(25)
+                                    : Line == 40 ? std::optional<unsigned>(45)
+                                                 : std::nullopt;
+                           });
+  const FindingResult &Eval = V.Findings[0];
+  EXPECT_EQ(Eval.Result, Status::Confirmed);
+  // Most sites ran 4 times: 4 batches; 20 nodes in all.
+  EXPECT_EQ(Eval.Batch.Batches, 4u);
+  EXPECT_DOUBLE_EQ(Eval.Batch.Count, 5.0);
+  EXPECT_DOUBLE_EQ(Eval.Batch.Ns, 3100.0);
+  EXPECT_EQ(Eval.Reason,
+            "built 5.0 autograd nodes per evaluation batch that no backward "
+            "pass used, in lines 20-25 (4 batches, 3.1 us per batch in the "
+            "operators that built them)");
+  const FindingResult &Mode = V.Findings[1];
+  EXPECT_EQ(Mode.Result, Status::Confirmed);
+  EXPECT_EQ(Mode.Batch.Batches, 4u);
+  EXPECT_DOUBLE_EQ(Mode.Batch.Count, 1.0);
+  EXPECT_NE(Mode.Reason.find("training mode during evaluation"),
+            std::string::npos);
+  // Dropout in training mode while training is right.
+  EXPECT_EQ(V.Findings[2].Result, Status::NotObserved);
+  EXPECT_NE(V.Findings[2].Reason.find("in training mode, in training"),
+            std::string::npos);
+
+  // The same evaluation under a no-grad guard, after eval(): no graph,
+  // dropout in evaluation mode.
+  FakeRun Clean;
+  Clean.site(4, 0, {frame(5, "Net::forward"), frame(21)}).Tail = tally(8);
+  Clean.site(4, FlagModeOp, {frame(21)}).Tail = tally(4);
+  Validation C = Clean.judge({finding("torch-optim-eval-without-no-grad", 20),
+                              finding("torch-optim-train-eval-mode", 20)},
+                             nullptr, loopAt20());
+  EXPECT_EQ(C.Findings[0].Result, Status::NotObserved);
+  EXPECT_EQ(C.Findings[0].Reason,
+            "the code ran but never built autograd nodes that no backward "
+            "pass used: its operators ran with grad mode off");
+  EXPECT_EQ(C.Findings[1].Result, Status::NotObserved);
+}
+
+TEST(ValidateTest, ReadsLossesAndEvaluation) {
+  const char *Text = R"json({"format":"trainlint-runtime","version":1,
+    "config":{"stop_after_steps":2,"step_on":"optimizer","eval_batches":8},
+    "end":{"reason":"steps-reached"},"tables_complete":true,
+    "steps":[{"index":0,"complete":true},{"index":1,"complete":true},
+             {"index":2,"complete":true},{"index":3,"complete":true},
+             {"index":4,"complete":false}],
+    "stacks":[[]],"sites":[],
+    "losses":[{"step":0,"stack":0,"value":2.5e0},{"step":1,"stack":0,"value":"nan"},
+              {"step":2,"stack":0,"value":"-inf"}],
+    "evaluation":{"batches":4,"phases":1,"waited":true,
+                  "stopped_by":"evaluation-ended"}})json";
+  auto D = parseRuntimeData(Text, "data.json");
+  ASSERT_TRUE(static_cast<bool>(D)) << llvm::toString(D.takeError());
+  ASSERT_EQ(D->Losses.size(), 3u);
+  EXPECT_DOUBLE_EQ(D->Losses[0].Value, 2.5);
+  EXPECT_TRUE(std::isnan(D->Losses[1].Value));
+  EXPECT_TRUE(std::isinf(D->Losses[2].Value) && D->Losses[2].Value < 0);
+  EXPECT_EQ(D->EvalBatches, 8u);
+  EXPECT_EQ(D->Evaluation.Batches, 4u);
+  EXPECT_TRUE(D->Evaluation.Waited);
+  EXPECT_EQ(D->Evaluation.StoppedBy, "evaluation-ended");
+  // Steps after the requested two ran while waiting for evaluation: not
+  // measured.
+  EXPECT_EQ(D->measuredSteps().size(), 2u);
 }
 
 } // namespace
