@@ -48,19 +48,19 @@ bool namedLikeEvaluation(llvm::StringRef Name) {
 
 namespace {
 
-void collectEvaluationLoops(const Stmt *S, const HotPathModel &Model,
-                            llvm::SmallVectorImpl<const Stmt *> &Out) {
+void collectLoops(const Stmt *S, const HotPathModel &Model, LoopKind Wanted,
+                  llvm::SmallVectorImpl<const Stmt *> &Out) {
   if (!S)
     return;
   if (std::optional<LoopKind> Kind = Model.loopKind(*S)) {
-    if (*Kind == LoopKind::Evaluation)
+    if (*Kind == Wanted)
       Out.push_back(S);
     // Neither an evaluation loop's nested loops nor a training step's.
     if (*Kind == LoopKind::Evaluation || *Kind == LoopKind::Training)
       return;
   }
   for (const Stmt *Child : S->children())
-    collectEvaluationLoops(Child, Model, Out);
+    collectLoops(Child, Model, Wanted, Out);
 }
 
 bool declaresNoGradGuard(const Stmt *S) {
@@ -194,10 +194,10 @@ bool behavesDifferently(const CXXRecordDecl *RD, std::string *Why,
 } // namespace
 
 llvm::SmallVector<const Stmt *, 2>
-outermostEvaluationLoops(const FunctionDecl &Function,
-                         const HotPathModel &Model) {
+outermostLoops(const FunctionDecl &Function, const HotPathModel &Model,
+               LoopKind Kind) {
   llvm::SmallVector<const Stmt *, 2> Loops;
-  collectEvaluationLoops(Function.getBody(), Model, Loops);
+  collectLoops(Function.getBody(), Model, Kind, Loops);
   return Loops;
 }
 

@@ -26,13 +26,13 @@ namespace trainlint {
 /// but not `latest` or `contest`.
 bool namedLikeEvaluation(llvm::StringRef Name);
 
-/// The outermost evaluation loops of \p Function's body in source order:
-/// loops the model classifies as LoopKind::Evaluation, not nested in
-/// another evaluation loop or in a training loop (a forward pass inside a
-/// training step is part of that step).
+/// The outermost loops of kind \p Kind (LoopKind::Evaluation or
+/// LoopKind::Training) of \p Function's body in source order: not nested in
+/// an evaluation or training loop (a forward pass inside a training step is
+/// part of that step).
 llvm::SmallVector<const clang::Stmt *, 2>
-outermostEvaluationLoops(const clang::FunctionDecl &Function,
-                         const HotPathModel &Model);
+outermostLoops(const clang::FunctionDecl &Function, const HotPathModel &Model,
+               LoopKind Kind);
 
 /// Whether a guard that turns gradient recording off (isNoGradGuard) is
 /// declared, in a block around \p S of its function, before \p S.

@@ -111,6 +111,25 @@ OptimEvalWithoutNoGradCheck::guardAtStart(const CompoundStmt &Block,
   return FixItHint::CreateInsertion(Brace.getLocWithOffset(1), " " + Guard);
 }
 
+void OptimEvalWithoutNoGradCheck::report(SourceLocation Loc, Where GuardGoes,
+                                         llvm::StringRef FunctionName,
+                                         const std::optional<FixItHint> &Fix,
+                                         const Lack &L) {
+  {
+    auto D = diag(Loc, "%select{'%1' runs|evaluation loop runs}0 forward "
+                       "passes with gradient recording on, building an "
+                       "autograd graph %select{|on every iteration }0that no "
+                       "backward uses; turn recording off with "
+                       "'torch::NoGradGuard' %select{at its start|at the "
+                       "start of '%1'|in the loop}2");
+    D << (GuardGoes == Where::Function ? 0 : 1) << FunctionName
+      << static_cast<int>(GuardGoes);
+    if (Fix)
+      D << *Fix;
+  }
+  noteLack(L);
+}
+
 void OptimEvalWithoutNoGradCheck::check(const MatchFinder::MatchResult &Result) {
   const auto *Function = Result.Nodes.getNodeAs<FunctionDecl>(FunctionId);
   assert(Function && "the matcher binds the function");
@@ -143,7 +162,7 @@ void OptimEvalWithoutNoGradCheck::check(const MatchFinder::MatchResult &Result) 
     return;
 
   llvm::SmallVector<const Stmt *, 2> Loops =
-      outermostEvaluationLoops(*Function, Model);
+      outermostLoops(*Function, Model, LoopKind::Evaluation);
   std::string Name = Function->getNameAsString();
   if (Loops.empty()) {
     // A forward pass outside loops: an evaluation function by its name or
@@ -156,17 +175,10 @@ void OptimEvalWithoutNoGradCheck::check(const MatchFinder::MatchResult &Result) 
         Model.lacks(nullptr, Function, ForwardSignal, TrainingSignals);
     if (!L)
       return;
-    {
-      auto D = diag(Function->getLocation(),
-                    "'%0' runs forward passes with gradient recording on, "
-                    "building an autograd graph that no backward uses; turn "
-                    "recording off with 'torch::NoGradGuard' at its start");
-      D << Name;
-      if (returnsNoTensor(*Function))
-        if (std::optional<FixItHint> Fix = guardAtStart(*Body, *Function, Ctx))
-          D << *Fix;
-    }
-    noteLack(*L);
+    std::optional<FixItHint> Fix;
+    if (returnsNoTensor(*Function))
+      Fix = guardAtStart(*Body, *Function, Ctx);
+    report(Function->getLocation(), Where::Function, Name, Fix, *L);
     return;
   }
 
@@ -184,14 +196,6 @@ void OptimEvalWithoutNoGradCheck::check(const MatchFinder::MatchResult &Result) 
         Model.lacks(Loop, nullptr, ForwardSignal, TrainingSignals);
     if (!L)
       continue;
-    {
-    auto D = diag(Loop->getBeginLoc(),
-                  "evaluation loop runs forward passes with gradient "
-                  "recording on, building an autograd graph on every "
-                  "iteration that no backward uses; turn recording off with "
-                  "'torch::NoGradGuard' %select{at the start of '%1'|in the "
-                  "loop}0");
-    D << (Trains ? 1 : 0) << Name;
     std::optional<FixItHint> Fix;
     if (!Trains && returnsNoTensor(*Function))
       Fix = guardAtStart(*Body, *Function, Ctx);
@@ -202,10 +206,8 @@ void OptimEvalWithoutNoGradCheck::check(const MatchFinder::MatchResult &Result) 
               : isa<WhileStmt>(Loop)       ? cast<WhileStmt>(Loop)->getBody()
                                            : cast<DoStmt>(Loop)->getBody()))
         Fix = guardAtStart(*LoopBody, *Function, Ctx);
-    if (Fix)
-      D << *Fix;
-    }
-    noteLack(*L);
+    report(Loop->getBeginLoc(), Trains ? Where::Loop : Where::FunctionOfLoop,
+           Name, Fix, *L);
     // One finding for a function that only evaluates: one guard covers it.
     if (!Trains)
       return;

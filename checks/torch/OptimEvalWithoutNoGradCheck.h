@@ -18,6 +18,13 @@ public:
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
 
 private:
+  /// Where the guard goes: the start of the function whose forward passes
+  /// are outside loops, the start of the function around an evaluation
+  /// loop, or the loop.
+  enum class Where { Function, FunctionOfLoop, Loop };
+  void report(clang::SourceLocation Loc, Where GuardGoes,
+              llvm::StringRef FunctionName,
+              const std::optional<clang::FixItHint> &Fix, const Lack &L);
   /// The insertion of `torch::NoGradGuard no_grad;` as the first statement
   /// of \p Block, indented like the statement it precedes; nothing where
   /// that is not certainly right (a macro, a `no_grad` already named in

@@ -14,20 +14,6 @@ namespace trainlint::torch {
 namespace {
 constexpr llvm::StringLiteral FunctionId = "function";
 
-/// The outermost training loops of \p S.
-void collectTrainingLoops(const Stmt *S, const HotPathModel &Model,
-                          llvm::SmallVectorImpl<const Stmt *> &Out) {
-  if (!S)
-    return;
-  if (std::optional<LoopKind> Kind = Model.loopKind(*S)) {
-    if (*Kind == LoopKind::Training)
-      Out.push_back(S);
-    return;
-  }
-  for (const Stmt *Child : S->children())
-    collectTrainingLoops(Child, Model, Out);
-}
-
 /// The variable, parameter or member at the root of \p E: `model` in
 /// `model->encoder->forward(x)`.
 const ValueDecl *rootOf(const Expr *E) {
@@ -121,7 +107,7 @@ void OptimTrainEvalModeCheck::check(const MatchFinder::MatchResult &Result) {
   auto [Calls, Complete] = Model.callsTo(*Function);
 
   // An evaluation loop whose module no eval() reached.
-  for (const Stmt *Loop : outermostEvaluationLoops(*Function, Model)) {
+  for (const Stmt *Loop : outermostLoops(*Function, Model, LoopKind::Evaluation)) {
     if (Model.signalsIn(*Loop) & (EvalModeSignal | TrainModeSignal))
       continue; // it sets the mode itself
     std::string Why;
@@ -157,9 +143,8 @@ void OptimTrainEvalModeCheck::check(const MatchFinder::MatchResult &Result) {
   }
 
   // A training loop that runs after eval() with no train() in between.
-  llvm::SmallVector<const Stmt *, 2> TrainingLoops;
-  collectTrainingLoops(Function->getBody(), Model, TrainingLoops);
-  for (const Stmt *Loop : TrainingLoops) {
+  for (const Stmt *Loop :
+       outermostLoops(*Function, Model, LoopKind::Training)) {
     if (Model.signalsIn(*Loop) & TrainModeSignal)
       continue; // it sets training mode itself
     std::string Why;

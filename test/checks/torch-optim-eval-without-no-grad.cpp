@@ -37,9 +37,9 @@ double evaluate(Net &model, Loader &loader) {
 
 // No loop: a function named for evaluation (a word of its name, any case).
 void run_validation(Net &model, torch::Tensor x, torch::Tensor &out) {
-  // CHECK-MESSAGES: :[[@LINE-1]]:6: warning: 'run_validation' runs forward passes with gradient recording on, building an autograd graph that no backward uses; turn recording off with 'torch::NoGradGuard' at its start [torch-optim-eval-without-no-grad]
     out = model->forward(x);
 }
+// CHECK-MESSAGES: :[[@LINE-3]]:6: warning: 'run_validation' runs forward passes with gradient recording on, building an autograd graph that no backward uses; turn recording off with 'torch::NoGradGuard' at its start [torch-optim-eval-without-no-grad]
 // CHECK-FIXES: {{^}}void run_validation(Net &model, torch::Tensor x, torch::Tensor &out) {{{$}}
 // CHECK-FIXES-NEXT: {{^}}    torch::NoGradGuard no_grad;{{$}}
 // CHECK-FIXES-NEXT: {{^}}    out = model->forward(x);{{$}}
@@ -53,18 +53,18 @@ float report(Net &model, torch::Tensor x) { model->eval(); return model->forward
 // A tensor result may be what a caller backpropagates through: the warning
 // without the fix-it.
 torch::Tensor testEpoch(Net &model, torch::Tensor x) {
-  // CHECK-MESSAGES: :[[@LINE-1]]:15: warning: 'testEpoch' runs forward passes
   return model->forward(x);
 }
+// CHECK-MESSAGES: :[[@LINE-3]]:15: warning: 'testEpoch' runs forward passes
 // CHECK-FIXES: {{^}}torch::Tensor testEpoch(Net &model, torch::Tensor x) {{{$}}
 // CHECK-FIXES-NEXT: {{^}}  return model->forward(x);{{$}}
 
 // A variable named `no_grad` already: the inserted one would clash.
 void predict(Net &model, torch::Tensor x, torch::Tensor &out) {
-  // CHECK-MESSAGES: :[[@LINE-1]]:6: warning: 'predict' runs forward passes
   bool no_grad = false;
   out = model->forward(x);
 }
+// CHECK-MESSAGES: :[[@LINE-4]]:6: warning: 'predict' runs forward passes
 // CHECK-FIXES: {{^}}void predict(Net &model, torch::Tensor x, torch::Tensor &out) {{{$}}
 // CHECK-FIXES-NEXT: {{^}}  bool no_grad = false;{{$}}
 
@@ -79,9 +79,9 @@ void fit(Net &model, torch::optim::SGD &optimizer, Loader &train, Loader &test) 
     }
     torch::Tensor loss = torch::zeros({1});
     for (auto &batch : test) {
-      // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: evaluation loop runs forward passes with gradient recording on, building an autograd graph on every iteration that no backward uses; turn recording off with 'torch::NoGradGuard' in the loop [torch-optim-eval-without-no-grad]
       loss += model->forward(batch.data).sum();
     }
+    // CHECK-MESSAGES: :[[@LINE-3]]:5: warning: evaluation loop runs forward passes with gradient recording on, building an autograd graph on every iteration that no backward uses; turn recording off with 'torch::NoGradGuard' in the loop [torch-optim-eval-without-no-grad]
   }
 }
 // CHECK-FIXES: {{^}}    for (auto &batch : test) {{{$}}

@@ -108,15 +108,21 @@ void once(torch::nn::Linear &model) {
   const HotPathModel &Model = HotPathModel::get(Ctx);
   auto Probes = match(callExpr(callee(functionDecl(hasName("probe")))).bind("c"), Ctx);
   ASSERT_EQ(Probes.size(), 6u);
-  auto ModeAt = [&](unsigned I) {
-    return Model.modeBefore(*Probes[I].getNodeAs<CallExpr>("c")).Mode;
-  };
+  // By the number each probe is given.
+  std::vector<const CallExpr *> ByNumber(Probes.size());
+  for (const auto &M : Probes) {
+    const auto *Call = M.getNodeAs<CallExpr>("c");
+    Expr::EvalResult Value;
+    ASSERT_TRUE(Call->getArg(0)->EvaluateAsInt(Value, Ctx));
+    ByNumber.at(Value.Val.getInt().getExtValue()) = Call;
+  }
+  auto ModeAt = [&](unsigned I) { return Model.modeBefore(*ByNumber[I]).Mode; };
   EXPECT_EQ(ModeAt(0), ModuleMode::Unknown) << "nothing before it";
   EXPECT_EQ(ModeAt(1), ModuleMode::Eval) << "the previous iteration's evaluate()";
   EXPECT_EQ(ModeAt(2), ModuleMode::Train);
   EXPECT_EQ(ModeAt(3), ModuleMode::Eval) << "a call of a function that calls eval()";
   EXPECT_EQ(ModeAt(4), ModuleMode::Unknown) << "train(flag): the run decides";
-  EXPECT_TRUE(Model.modeBefore(*Probes[4].getNodeAs<CallExpr>("c")).Where);
+  EXPECT_TRUE(Model.modeBefore(*ByNumber[4]).Where);
   EXPECT_EQ(ModeAt(5), ModuleMode::Unknown) << "a function's end does not wrap";
 
   const FunctionDecl *Evaluate = function(Ctx, "evaluate");
@@ -165,7 +171,7 @@ void fit(torch::nn::Linear &model, torch::optim::SGD &opt, torch::Tensor x) {
   ASTContext &Ctx = AST->getASTContext();
   const HotPathModel &Model = HotPathModel::get(Ctx);
   const FunctionDecl *Evaluate = function(Ctx, "evaluate");
-  auto Loops = outermostEvaluationLoops(*Evaluate, Model);
+  auto Loops = outermostLoops(*Evaluate, Model, LoopKind::Evaluation);
   ASSERT_EQ(Loops.size(), 2u) << "the nested loop belongs to the first";
   EXPECT_FALSE(noGradGuardInScope(*Loops[0], Model));
   EXPECT_TRUE(noGradGuardInScope(*Loops[1], Model));
@@ -177,7 +183,7 @@ void fit(torch::nn::Linear &model, torch::optim::SGD &opt, torch::Tensor x) {
   EXPECT_FALSE(Model.signalsOutsideTrainingLoops(*function(Ctx, "fit")) &
                TrainingSignals)
       << "training only in its training loop";
-  EXPECT_EQ(outermostEvaluationLoops(*function(Ctx, "fit"), Model).size(), 1u);
+  EXPECT_EQ(outermostLoops(*function(Ctx, "fit"), Model, LoopKind::Evaluation).size(), 1u);
 }
 
 } // namespace
