@@ -373,6 +373,9 @@ struct ScannedFunction {
   std::vector<std::pair<const CallExpr *, int>> Calls;
   /// Those of the calls made with gradient recording off (NoGradSignal).
   llvm::SmallPtrSet<const CallExpr *, 4> NoGradCalls;
+  /// The calls that set a module's mode (EvalModeSignal, TrainModeSignal),
+  /// with their bits.
+  std::vector<std::pair<const CallExpr *, unsigned>> ModeCalls;
   std::vector<GraphSignal> Signals;
 };
 
@@ -420,8 +423,11 @@ public:
     if (const auto *Call = dyn_cast<CallExpr>(S)) {
       if (const FunctionDecl *Callee = Call->getDirectCallee())
         Devices.Called.insert(Callee->getCanonicalDecl());
-      if (unsigned Sig = signalOf(Call) | trainingFeaturesOf(*Call))
+      if (unsigned Sig = signalOf(Call) | trainingFeaturesOf(*Call)) {
         F.Signals.push_back({Sig, Loop});
+        if (unsigned Mode = Sig & (EvalModeSignal | TrainModeSignal))
+          F.ModeCalls.push_back({Call, Mode});
+      }
       const FunctionDecl *Callee = Call->getDirectCallee();
       if (allocatesDeviceMemory(Callee) && Call->getNumArgs() > 0)
         if (const ValueDecl *Storage = namedStorage(Call->getArg(0)))
@@ -617,6 +623,17 @@ struct HotPathModel::Impl {
            Devices != DeviceEvidence::MaybeAccelerator;
   }
   std::optional<HotContext> classify(const Stmt &S, Deferral D) const;
+  /// The statements of \p F that set a module's mode, with their bits, in
+  /// source order.
+  std::vector<std::pair<const Stmt *, unsigned>>
+  modeSettersOf(const ScannedFunction &F) const;
+  /// With \p Setters, modeSettersOf(F).
+  ModeSetting
+  modeBefore(const Stmt &S, const ScannedFunction &F,
+             const std::vector<std::pair<const Stmt *, unsigned>> &Setters) const;
+  /// Fills GraphCall::ModeBefore in the unit's graph, once what each
+  /// function does is known.
+  void recordModes();
 };
 
 void HotPathModel::Impl::collectFunctions() {
@@ -866,6 +883,7 @@ void HotPathModel::Impl::build() {
   collectFunctions();
   buildGraph();
   Local = std::make_unique<HotAnalysis>(Own);
+  recordModes();
   if (!Options.SummaryFile.empty()) {
     auto Summary = loadSummaryGraph(Options.SummaryFile);
     if (Summary) {
@@ -877,6 +895,84 @@ void HotPathModel::Impl::build() {
       // The checks report an unusable summary when they read the option.
       llvm::consumeError(Summary.takeError());
     }
+  }
+}
+
+std::vector<std::pair<const Stmt *, unsigned>>
+HotPathModel::Impl::modeSettersOf(const ScannedFunction &F) const {
+  std::vector<std::pair<const Stmt *, unsigned>> Setters(F.ModeCalls.begin(),
+                                                         F.ModeCalls.end());
+  const ProjectGraph &G = graph();
+  for (const auto &[Call, Loop] : F.Calls) {
+    std::string Usr = usrOf(Call->getDirectCallee()->getCanonicalDecl());
+    unsigned Mode = NoSignal;
+    for (const std::string &Key : G.keysOf(Usr))
+      Mode |= analysis().functionSignals(Key);
+    Mode &= EvalModeSignal | TrainModeSignal;
+    if (Mode)
+      Setters.push_back({Call, Mode});
+  }
+  const SourceManager &SM = Ctx.getSourceManager();
+  llvm::sort(Setters, [&](const auto &A, const auto &B) {
+    return SM.isBeforeInTranslationUnit(SM.getExpansionLoc(A.first->getBeginLoc()),
+                                        SM.getExpansionLoc(B.first->getBeginLoc()));
+  });
+  return Setters;
+}
+
+ModeSetting HotPathModel::Impl::modeBefore(
+    const Stmt &S, const ScannedFunction &F,
+    const std::vector<std::pair<const Stmt *, unsigned>> &Setters) const {
+  const SourceManager &SM = Ctx.getSourceManager();
+  auto Begin = [&](const Stmt *X) { return SM.getExpansionLoc(X->getBeginLoc()); };
+  auto Before = [&](const Stmt *A, const Stmt *B) {
+    return SM.isBeforeInTranslationUnit(Begin(A), Begin(B));
+  };
+  auto Within = [&](const Stmt *X, const Stmt *Region) {
+    SourceLocation Loc = Begin(X);
+    return !SM.isBeforeInTranslationUnit(Loc, Begin(Region)) &&
+           !SM.isBeforeInTranslationUnit(SM.getExpansionLoc(Region->getEndLoc()),
+                                         Loc);
+  };
+  // The loops around S, innermost first, then the function's body.
+  llvm::SmallVector<const Stmt *, 4> Regions;
+  const Stmt *Child = &S;
+  for (const Stmt *N = Parents.lookup(Child); N; Child = N, N = Parents.lookup(N))
+    if (LoopIndex.count(N) && !isLoopHeader(N, Child))
+      Regions.push_back(N);
+  Regions.push_back(F.Def->getBody());
+  auto Setting = [](const std::pair<const Stmt *, unsigned> &X) {
+    bool Eval = X.second & EvalModeSignal, Train = X.second & TrainModeSignal;
+    return ModeSetting{Eval && Train ? ModuleMode::Unknown
+                       : Train       ? ModuleMode::Train
+                                     : ModuleMode::Eval,
+                       X.first};
+  };
+  for (const Stmt *Region : Regions) {
+    const std::pair<const Stmt *, unsigned> *Last = nullptr, *Wrap = nullptr;
+    for (const auto &X : Setters) {
+      if (!Within(X.first, Region) || Within(X.first, &S))
+        continue;
+      if (Before(X.first, &S))
+        Last = &X;
+      else if (Region != F.Def->getBody())
+        Wrap = &X;
+    }
+    if (Last)
+      return Setting(*Last);
+    if (Wrap)
+      return Setting(*Wrap);
+  }
+  return {};
+}
+
+void HotPathModel::Impl::recordModes() {
+  for (auto &[Key, G] : Own.Functions) {
+    const ScannedFunction &F = *ByKey.at(Key);
+    const std::vector<const CallExpr *> &Calls = GraphCalls.at(&F);
+    auto Setters = modeSettersOf(F);
+    for (size_t I = 0; I < Calls.size(); ++I)
+      G.Calls[I].ModeBefore = modeBefore(*Calls[I], F, Setters).Mode;
   }
 }
 
@@ -1114,6 +1210,21 @@ unsigned HotPathModel::signalsOf(const FunctionDecl &Function) const {
   if (It == P->Functions.end() || It->second.Key.empty())
     return OpaqueCallSignal;
   return P->analysis().functionSignals(It->second.Key);
+}
+
+unsigned HotPathModel::signalsOutsideTrainingLoops(
+    const FunctionDecl &Function) const {
+  auto It = P->Functions.find(Function.getCanonicalDecl());
+  if (It == P->Functions.end() || It->second.Key.empty())
+    return OpaqueCallSignal;
+  return P->analysis().signalsOutsideTrainingLoops(It->second.Key);
+}
+
+ModeSetting HotPathModel::modeBefore(const Stmt &S) const {
+  const ScannedFunction *F = P->ownerOf(S);
+  if (!F)
+    return {};
+  return P->modeBefore(S, *F, P->modeSettersOf(*F));
 }
 
 unsigned HotPathModel::programSignals() const {

@@ -108,6 +108,15 @@ struct Lack {
   std::optional<DeferredHotPath> Deferred;
 };
 
+/// Where a function last sets a module's mode before a statement
+/// (HotPathModel::modeBefore).
+struct ModeSetting {
+  ModuleMode Mode = ModuleMode::Unknown;
+  /// The call that sets it: `model->eval()`, `model->train(flag)`, or a
+  /// call to a function that sets one. Null when nothing sets one.
+  const clang::Stmt *Where = nullptr;
+};
+
 /// Whether a check accepts a deferred context from classify().
 enum class Deferral { Allow, Forbid };
 
@@ -186,6 +195,22 @@ public:
 
   /// What \p Function does, with everything its calls do, as signalsIn.
   unsigned signalsOf(const clang::FunctionDecl &Function) const;
+
+  /// What \p Function does outside its own training loops, as signalsOf: a
+  /// function that trains in one loop and evaluates in another does no
+  /// backward outside them; one that runs forward passes in a loop and
+  /// backward after it does.
+  unsigned signalsOutsideTrainingLoops(const clang::FunctionDecl &Function) const;
+
+  /// The mode in which \p S, a statement of the user's function bodies,
+  /// finds the modules, as far as its function says: the last eval() or
+  /// train() (or call to a function that makes one) before it in source
+  /// order, searched from the innermost loop around \p S outwards. Inside a
+  /// loop, a setting after \p S counts when nothing in the loop sets one
+  /// before it, since the next iteration reaches \p S after it. What
+  /// \p S itself holds does not count. The model does not tell modules
+  /// apart: a program's modules usually change mode together.
+  ModeSetting modeBefore(const clang::Stmt &S) const;
 
   /// The signals of every statement of the unit's functions and, with a
   /// summary, of the project's: what the program does somewhere.

@@ -120,6 +120,26 @@ std::optional<DeviceEvidence> parseEvidence(llvm::StringRef Name) {
   return std::nullopt;
 }
 
+llvm::StringRef modeName(ModuleMode Mode) {
+  switch (Mode) {
+  case ModuleMode::Eval:
+    return "eval";
+  case ModuleMode::Train:
+    return "train";
+  case ModuleMode::Unknown:
+    break;
+  }
+  return "";
+}
+
+ModuleMode modeNamed(llvm::StringRef Name) {
+  if (Name == "eval")
+    return ModuleMode::Eval;
+  if (Name == "train")
+    return ModuleMode::Train;
+  return ModuleMode::Unknown;
+}
+
 json::Value functionToJson(llvm::StringRef Usr, const GraphFunction &F) {
   json::Array Loops;
   for (const GraphLoop &L : F.Loops)
@@ -140,7 +160,8 @@ json::Value functionToJson(llvm::StringRef Usr, const GraphFunction &F) {
                                  {"at", toJson(C.At)},
                                  {"counters", std::move(Counters)},
                                  {"device_work", C.PassesDeviceWork},
-                                 {"no_grad", C.UnderNoGrad}});
+                                 {"no_grad", C.UnderNoGrad},
+                                 {"mode_before", modeName(C.ModeBefore)}});
   }
   json::Array Signals;
   for (const GraphSignal &S : F.Signals)
@@ -206,6 +227,7 @@ bool functionFromJson(const json::Object &O, std::string &Usr,
     Call.CalleeName = CalleeName->str();
     Call.PassesDeviceWork = C->getBoolean("device_work").value_or(false);
     Call.UnderNoGrad = C->getBoolean("no_grad").value_or(false);
+    Call.ModeBefore = modeNamed(C->getString("mode_before").value_or(""));
     if (const json::Array *Counters = C->getArray("counters"))
       for (const json::Value &A : *Counters) {
         const json::Object *Arg = A.getAsObject();
@@ -635,6 +657,27 @@ unsigned HotAnalysis::functionSignals(llvm::StringRef Function) const {
   if (!P->function(Function))
     return OpaqueCallSignal;
   return P->signalsOf(Function.str(), 0, /*All=*/true);
+}
+
+unsigned
+HotAnalysis::signalsOutsideTrainingLoops(llvm::StringRef Function) const {
+  const GraphFunction *F = P->function(Function);
+  if (!F)
+    return OpaqueCallSignal;
+  auto InTrainingLoop = [&](int Loop) {
+    if (Loop < 0)
+      return false;
+    auto Step = P->stepLoopOf(Function.str(), Loop);
+    return Step && Step->first == LoopKind::Training;
+  };
+  unsigned Result = NoSignal;
+  for (const GraphSignal &S : F->Signals)
+    if (!InTrainingLoop(S.Loop))
+      Result |= S.Bits;
+  for (const GraphCall &C : F->Calls)
+    if (!InTrainingLoop(C.At.Loop))
+      Result |= P->callSignals(C, 1, /*All=*/true);
+  return Result;
 }
 
 bool HotAnalysis::holds(const DeferredHotPath &D) const {

@@ -133,6 +133,19 @@ struct CounterArgument {
   std::vector<unsigned> CallerParams;
 };
 
+/// The training or evaluation mode a module is left in at some point of a
+/// function, as far as its own statements say (HotPathModel::modeBefore).
+enum class ModuleMode {
+  /// Nothing before the point sets a mode (the caller's then, or training
+  /// mode, a new module's), or the last setting is `train(flag)`, whose
+  /// mode only the run knows.
+  Unknown,
+  /// The last setting is eval() or train(false).
+  Eval,
+  /// The last setting is train() or train(true).
+  Train,
+};
+
 struct GraphCall {
   /// The callee's USR.
   std::string Callee;
@@ -148,6 +161,10 @@ struct GraphCall {
   /// A guard that turns gradient recording off (NoGradSignal) is in scope
   /// at the call: what the callee computes builds no autograd graph.
   bool UnderNoGrad = false;
+  /// The mode the caller last set before the call, counting the iterations
+  /// of the loops around it: `for (...) { train(model); evaluate(model); }`
+  /// calls train() after the previous iteration's eval().
+  ModuleMode ModeBefore = ModuleMode::Unknown;
 };
 
 struct GraphLoop {
@@ -307,6 +324,12 @@ public:
 
   /// What \p Function does, with everything its calls do, as loopSignals.
   unsigned functionSignals(llvm::StringRef Function) const;
+
+  /// What \p Function does outside its training loops: its statements and
+  /// calls that no training step loop of its own holds, with everything
+  /// those calls do. A function that evaluates in one loop and trains in
+  /// another does nothing of training outside them.
+  unsigned signalsOutsideTrainingLoops(llvm::StringRef Function) const;
 
   /// Whether a deferred finding's MustDo and MustLack hold on this graph.
   bool holds(const DeferredHotPath &D) const;

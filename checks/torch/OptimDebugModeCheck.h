@@ -16,6 +16,14 @@ public:
   OptimDebugModeCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  void registerPPCallbacks(const clang::SourceManager &SM,
+                           clang::Preprocessor *PP,
+                           clang::Preprocessor *ModuleExpanderPP) override;
+
+  /// The source ranges of the unit's conditional blocks (`#ifndef NDEBUG`
+  /// ... `#endif`) whose conditions name a debug macro: what they hold
+  /// builds only when the user asks.
+  std::vector<clang::SourceRange> DebugRegions;
 };
 
 } // namespace trainlint::torch

@@ -1,5 +1,6 @@
 // REQUIRES: libtorch
 // RUN: %check_trainlint_real %s torch-loop-rebuilt-state %t --checks='-*,torch-loop-*,cuda-*'
+// RUN: %check_trainlint_real %s torch-optim-eval-without-no-grad %t.optim --checks='-*,torch-optim-eval-without-no-grad,torch-optim-train-eval-mode,torch-optim-debug-mode'
 // The program compiles against the genuine headers.
 // RUN: %clangxx %torch_flags -std=c++17 -fsyntax-only %s
 
