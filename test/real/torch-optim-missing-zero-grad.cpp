@@ -23,7 +23,15 @@ void train(Net &model, torch::optim::SGD &optimizer, Loader &loader) {
       loss.backward();
       optimizer.step();
     }
-    // Cleared each step, by the module or per parameter: silent.
+  }
+}
+
+// Cleared each step, by the module or per parameter: silent. (A clear
+// anywhere in the epoch loop above would silence it too: accumulation over
+// an epoch.)
+template <typename Loader>
+void trainCleared(Net &model, torch::optim::SGD &optimizer, Loader &loader) {
+  for (int epoch = 0; epoch < 10; ++epoch) {
     for (auto &batch : loader) {
       model->zero_grad();
       model->forward(batch.data).sum().backward();
@@ -48,4 +56,5 @@ void run() {
           torch::data::transforms::Stack<>()),
       64);
   train(model, optimizer, *loader);
+  trainCleared(model, optimizer, *loader);
 }
