@@ -13,6 +13,12 @@ bool isLoopStatement(const Stmt &S) {
   return isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S);
 }
 
+ast_matchers::internal::BindableMatcher<Stmt> userLoopStatement() {
+  using namespace ast_matchers;
+  return stmt(anyOf(forStmt(), cxxForRangeStmt(), whileStmt(), doStmt()),
+              unless(isExpansionInSystemHeader()));
+}
+
 bool mayTrainIn(const Stmt &Loop, const HotPathModel &Model) {
   return Model.lacks(&Loop, nullptr, TrainingSignals, NoSignal).has_value();
 }
@@ -32,6 +38,16 @@ static bool nestedLoopMayTrain(const Stmt &S, const HotPathModel &Model) {
 
 bool isInnermostTrainingLoop(const Stmt &Loop, const HotPathModel &Model) {
   return mayTrainIn(Loop, Model) && !nestedLoopMayTrain(Loop, Model);
+}
+
+std::optional<Lack> trainingLoopLacks(const Stmt &Loop,
+                                      const HotPathModel &Model,
+                                      unsigned MustLack) {
+  // The epoch loop around a training loop gets no finding of its own: one
+  // problem, one finding, on the loop that steps.
+  if (!isInnermostTrainingLoop(Loop, Model))
+    return std::nullopt;
+  return Model.lacks(&Loop, nullptr, TrainingSignals, MustLack);
 }
 
 /// The `Contained` of a ModuleHolder<Contained> that \p RD is or derives

@@ -16,12 +16,17 @@
 #include "HotPath.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
+#include "clang/ASTMatchers/ASTMatchers.h"
 #include "llvm/ADT/SmallVector.h"
 
 namespace trainlint {
 
 /// Whether \p S is a loop statement: for, range-for, while or do.
 bool isLoopStatement(const clang::Stmt &S);
+
+/// Matches the loop statements of the user's code: for, range-for, while
+/// and do, outside system headers.
+clang::ast_matchers::internal::BindableMatcher<clang::Stmt> userLoopStatement();
 
 /// Whether \p Loop runs a backward pass and an optimizer step, in itself,
 /// its nested loops or its calls; in a project run, also when calls that
@@ -33,6 +38,14 @@ bool mayTrainIn(const clang::Stmt &Loop, const HotPathModel &Model);
 /// it, in its function, may. An epoch loop around a training loop is not.
 bool isInnermostTrainingLoop(const clang::Stmt &Loop,
                              const HotPathModel &Model);
+
+/// For a finding about what a training loop lacks: when \p Loop is the
+/// innermost training loop (isInnermostTrainingLoop) and, with everything
+/// it calls, does none of \p MustLack, the Lack to attach with
+/// TrainlintCheck::noteLack (HotPathModel::lacks); nothing otherwise.
+std::optional<Lack> trainingLoopLacks(const clang::Stmt &Loop,
+                                      const HotPathModel &Model,
+                                      unsigned MustLack);
 
 /// The module class behind \p T: the class itself when it derives from
 /// torch::nn::Module, the `Contained` of a `ModuleHolder<Contained>`

@@ -22,25 +22,18 @@ void OptimMissingZeroGradCheck::registerMatchers(MatchFinder *Finder) {
   // FIXME: a loop in a function that a caller's loop zeroes around
   // (`for (epoch...) { model->zero_grad(); trainEpoch(); }`) is reported:
   // only the loops of the loop's own function count as its enclosing loops.
-  Finder->addMatcher(stmt(anyOf(forStmt(), cxxForRangeStmt(), whileStmt(),
-                                doStmt()),
-                          unless(isExpansionInSystemHeader()))
-                         .bind(LoopId),
-                     this);
+  Finder->addMatcher(userLoopStatement().bind(LoopId), this);
 }
 
 void OptimMissingZeroGradCheck::check(const MatchFinder::MatchResult &Result) {
   const auto *Loop = Result.Nodes.getNodeAs<Stmt>(LoopId);
   assert(Loop && "the matcher binds every loop");
   const HotPathModel &Model = HotPathModel::get(*Result.Context);
-  // The epoch loop around a training loop is not reported: one finding,
-  // on the loop that steps.
-  if (!isInnermostTrainingLoop(*Loop, Model))
-    return;
   std::optional<Lack> Missing =
-      Model.lacks(Loop, nullptr, TrainingSignals, ZeroGradSignal);
-  // It clears the gradients (under a condition too: that is gradient
-  // accumulation), or calls code that may.
+      trainingLoopLacks(*Loop, Model, ZeroGradSignal);
+  // Not the loop that steps (an epoch loop around it), or it clears the
+  // gradients (under a condition too: that is gradient accumulation), or it
+  // calls code that may.
   if (!Missing)
     return;
   // A loop around it clears them: the gradients of several steps add up on

@@ -23,23 +23,17 @@ void OptimNoGradClippingCheck::registerMatchers(MatchFinder *Finder) {
   // FIXME: a loop that trains its model in a helper (`trainStep(model,
   // batch)`) is not looked at: the model is known by the loop's own
   // statements only.
-  Finder->addMatcher(stmt(anyOf(forStmt(), cxxForRangeStmt(), whileStmt(),
-                                doStmt()),
-                          unless(isExpansionInSystemHeader()))
-                         .bind(LoopId),
-                     this);
+  Finder->addMatcher(userLoopStatement().bind(LoopId), this);
 }
 
 void OptimNoGradClippingCheck::check(const MatchFinder::MatchResult &Result) {
   const auto *Loop = Result.Nodes.getNodeAs<Stmt>(LoopId);
   assert(Loop && "the matcher binds every loop");
   const HotPathModel &Model = HotPathModel::get(*Result.Context);
-  // One finding, on the loop that steps, not the epoch loop around it.
-  if (!isInnermostTrainingLoop(*Loop, Model))
-    return;
   std::optional<Lack> Missing =
-      Model.lacks(Loop, nullptr, TrainingSignals, ClipGradSignal);
-  // Clipped (by norm or by value), or unknown code may clip.
+      trainingLoopLacks(*Loop, Model, ClipGradSignal);
+  // Not the loop that steps (an epoch loop around it), or clipped (by norm
+  // or by value), or unknown code may clip.
   if (!Missing)
     return;
   // Feed-forward and convolutional models rarely see exploding gradients.
