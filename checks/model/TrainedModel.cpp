@@ -56,8 +56,8 @@ static const CXXRecordDecl *heldModule(const CXXRecordDecl *RD) {
   if (!RD)
     return nullptr;
   if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
-    if (Spec->getName() == "ModuleHolder" &&
-        isInNamespace(Spec, "torch::nn") && Spec->getTemplateArgs().size() > 0 &&
+    if (Spec->getName() == "ModuleHolder" && isInNamespace(Spec, "torch::nn") &&
+        Spec->getTemplateArgs().size() > 0 &&
         Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type)
       return recordOf(Spec->getTemplateArgs()[0].getAsType());
   if (!RD->hasDefinition())
@@ -125,9 +125,7 @@ optimizerStepsIn(const Stmt &S, const ValueDecl *Optimizer) {
   return Steps;
 }
 
-/// The construction of an optimizer variable: its initializer without
-/// the wrappers of a copy from a temporary.
-static const CXXConstructExpr *constructionOf(const ValueDecl *D) {
+const CXXConstructExpr *constructionOf(const ValueDecl *D) {
   const auto *VD = dyn_cast_or_null<VarDecl>(D);
   const Expr *Init = VD ? VD->getInit() : nullptr;
   while (Init) {

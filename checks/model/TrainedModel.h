@@ -1,4 +1,5 @@
-//===--- TrainedModel.h - what a training loop trains, and with what -*- C++ -*-===//
+//===--- TrainedModel.h - what a training loop trains, and with what -*- C++
+//-*-===//
 //
 // The checks that report what a training loop lacks point at one loop per
 // problem: the innermost loop that runs both a backward pass and an
@@ -62,6 +63,11 @@ const clang::ValueDecl *namedDeclOf(const clang::Expr *E);
 llvm::SmallVector<const clang::CXXMemberCallExpr *, 2>
 optimizerStepsIn(const clang::Stmt &S,
                  const clang::ValueDecl *Optimizer = nullptr);
+
+/// The construction that initializes the variable \p D, through the copy
+/// of a temporary (`auto opt = torch::optim::SGD(...)`); null when \p D is
+/// not a variable so initialized.
+const clang::CXXConstructExpr *constructionOf(const clang::ValueDecl *D);
 
 /// A module that a training loop trains, and the expression that says so.
 struct TrainedModule {

@@ -29,8 +29,7 @@ void OptimMissingZeroGradCheck::check(const MatchFinder::MatchResult &Result) {
   const auto *Loop = Result.Nodes.getNodeAs<Stmt>(LoopId);
   assert(Loop && "the matcher binds every loop");
   const HotPathModel &Model = HotPathModel::get(*Result.Context);
-  std::optional<Lack> Missing =
-      trainingLoopLacks(*Loop, Model, ZeroGradSignal);
+  std::optional<Lack> Missing = trainingLoopLacks(*Loop, Model, ZeroGradSignal);
   // Not the loop that steps (an epoch loop around it), or it clears the
   // gradients (under a condition too: that is gradient accumulation), or it
   // calls code that may.

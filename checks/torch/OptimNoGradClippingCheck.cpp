@@ -30,8 +30,7 @@ void OptimNoGradClippingCheck::check(const MatchFinder::MatchResult &Result) {
   const auto *Loop = Result.Nodes.getNodeAs<Stmt>(LoopId);
   assert(Loop && "the matcher binds every loop");
   const HotPathModel &Model = HotPathModel::get(*Result.Context);
-  std::optional<Lack> Missing =
-      trainingLoopLacks(*Loop, Model, ClipGradSignal);
+  std::optional<Lack> Missing = trainingLoopLacks(*Loop, Model, ClipGradSignal);
   // Not the loop that steps (an epoch loop around it), or clipped (by norm
   // or by value), or unknown code may clip.
   if (!Missing)
@@ -55,8 +54,7 @@ void OptimNoGradClippingCheck::check(const MatchFinder::MatchResult &Result) {
                                     "updates the parameters of '%0'"
                                   : "'%0' is trained here";
     diag(Module.Evidence->getBeginLoc(), Trained, DiagnosticIDs::Note)
-        << (Module.Decl ? Module.Decl->getName()
-                        : Module.Class->getName());
+        << (Module.Decl ? Module.Decl->getName() : Module.Class->getName());
     if (Part->Member)
       diag(Part->Member->getLocation(), "member '%0' of '%1' is a '%2'",
            DiagnosticIDs::Note)

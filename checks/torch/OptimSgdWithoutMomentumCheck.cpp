@@ -1,4 +1,5 @@
-//===--- OptimSgdWithoutMomentumCheck.cpp - torch-optim-sgd-without-momentum ===//
+//===--- OptimSgdWithoutMomentumCheck.cpp - torch-optim-sgd-without-momentum
+//===//
 
 #include "OptimSgdWithoutMomentumCheck.h"
 #include "model/TorchApi.h"
@@ -24,8 +25,8 @@ bool isSgdOptions(const CXXRecordDecl *RD) {
 const CXXMemberCallExpr *sgdSetter(const Expr *E, llvm::StringRef Name) {
   const auto *Call = dyn_cast_or_null<CXXMemberCallExpr>(E);
   const CXXMethodDecl *MD = Call ? Call->getMethodDecl() : nullptr;
-  if (!MD || !MD->getDeclName().isIdentifier() ||
-      Call->getNumArgs() != 1 || !isSgdOptions(MD->getParent()))
+  if (!MD || !MD->getDeclName().isIdentifier() || Call->getNumArgs() != 1 ||
+      !isSgdOptions(MD->getParent()))
     return nullptr;
   return Name.empty() || MD->getName() == Name ? Call : nullptr;
 }
@@ -116,8 +117,7 @@ const Stmt *trainingLoopStepping(const ValueDecl &Optimizer, const Stmt &Body,
         const FunctionDecl *Def = nullptr;
         if (Callee->getBody(Def) && Def)
           for (unsigned I = 0;
-               I < Call->getNumArgs() && I < Def->getNumParams() && !Found;
-               ++I)
+               I < Call->getNumArgs() && I < Def->getNumParams() && !Found; ++I)
             if (namedDeclOf(Call->getArg(I)) == &Optimizer)
               Found = trainingLoopStepping(*Def->getParamDecl(I),
                                            *Def->getBody(), Model, Depth - 1);
@@ -153,14 +153,7 @@ void OptimSgdWithoutMomentumCheck::check(
     const MatchFinder::MatchResult &Result) {
   const auto *Optimizer = Result.Nodes.getNodeAs<VarDecl>(OptimizerId);
   assert(Optimizer && "the matcher binds the optimizer");
-  const auto *Construct =
-      dyn_cast_or_null<CXXConstructExpr>(Optimizer->getInit()
-                                             ? Optimizer->getInit()->IgnoreImplicit()
-                                             : nullptr);
-  // `auto opt = torch::optim::SGD(...)` copies a temporary.
-  while (Construct && Construct->getConstructor()->isCopyOrMoveConstructor() &&
-         Construct->getNumArgs() == 1)
-    Construct = dyn_cast<CXXConstructExpr>(Construct->getArg(0)->IgnoreImplicit());
+  const CXXConstructExpr *Construct = constructionOf(Optimizer);
   // A copy of another optimizer, or no construction at hand.
   if (!Construct || Construct->getNumArgs() < 2)
     return;

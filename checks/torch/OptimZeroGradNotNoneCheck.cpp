@@ -61,8 +61,7 @@ void OptimZeroGradNotNoneCheck::check(const MatchFinder::MatchResult &Result) {
          "'set_to_none' defaults to 'false' in these libtorch headers; pass "
          "'true' to set the gradients to none, so that the next backward "
          "writes them fresh")
-        << Class->getQualifiedNameAsString()
-        << (Fix ? *Fix : FixItHint());
+        << Class->getQualifiedNameAsString() << (Fix ? *Fix : FixItHint());
     return;
   }
   CharSourceRange Range = Lexer::makeFileCharRange(

@@ -3,9 +3,9 @@
 // modules.
 
 #include "model/TrainedModel.h"
+#include "MockAST.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
-#include "MockAST.h"
 #include "gtest/gtest.h"
 
 using namespace clang;
@@ -47,9 +47,9 @@ public:
 
   /// The for-loops of function \p Function, in source order.
   std::vector<const Stmt *> loopsOf(llvm::StringRef Function) {
-    auto Matches = match(
-        forStmt(hasAncestor(functionDecl(hasName(Function)))).bind("l"),
-        context());
+    auto Matches =
+        match(forStmt(hasAncestor(functionDecl(hasName(Function)))).bind("l"),
+              context());
     std::vector<const Stmt *> Loops;
     for (const auto &M : Matches)
       Loops.push_back(M.getNodeAs<Stmt>("l"));
@@ -61,8 +61,8 @@ public:
   }
 
   const CXXRecordDecl *record(llvm::StringRef Name) {
-    auto Matches =
-        match(cxxRecordDecl(hasName(Name), isDefinition()).bind("r"), context());
+    auto Matches = match(cxxRecordDecl(hasName(Name), isDefinition()).bind("r"),
+                         context());
     return Matches.empty() ? nullptr : Matches[0].getNodeAs<CXXRecordDecl>("r");
   }
 
@@ -89,8 +89,10 @@ void train(Tagger &model, torch::optim::SGD &opt, torch::Tensor x) {
   auto L = P.loopsOf("train");
   ASSERT_EQ(L.size(), 5u);
   const HotPathModel &Model = HotPathModel::get(P.context());
-  EXPECT_TRUE(mayTrainIn(*L[0], Model)) << "the epoch loop trains, through its nested loop";
-  EXPECT_FALSE(isInnermostTrainingLoop(*L[0], Model)) << "but is not the training loop";
+  EXPECT_TRUE(mayTrainIn(*L[0], Model))
+      << "the epoch loop trains, through its nested loop";
+  EXPECT_FALSE(isInnermostTrainingLoop(*L[0], Model))
+      << "but is not the training loop";
   EXPECT_TRUE(isInnermostTrainingLoop(*L[1], Model));
   EXPECT_TRUE(isInnermostTrainingLoop(*L[2], Model))
       << "its nested loop runs backward only: the outer one steps";
@@ -119,7 +121,8 @@ void train(Tagger &model, torch::nn::GRU &gru, std::shared_ptr<EncoderImpl> enco
   EXPECT_EQ(Modules[0].Class, P.record("TaggerImpl")) << "a holder's forward";
   EXPECT_EQ(Modules[0].Decl->getName(), "model");
   EXPECT_FALSE(Modules[0].ThroughOptimizer);
-  EXPECT_EQ(Modules[1].Class->getName(), "GRUImpl") << "a holder's call operator";
+  EXPECT_EQ(Modules[1].Class->getName(), "GRUImpl")
+      << "a holder's call operator";
   EXPECT_EQ(Modules[1].Decl->getName(), "gru");
   EXPECT_EQ(Modules[2].Class, P.record("EncoderImpl"))
       << "the parameters() of the stepped optimizer, through a shared_ptr";
