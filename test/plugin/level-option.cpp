@@ -8,6 +8,7 @@
 
 void train(torch::Tensor x, torch::optim::SGD &opt) {
   for (int step = 0; step < 10; ++step) {
+    opt.zero_grad();
     x.backward();
     opt.step();
     float v = x.item<float>();

@@ -1,17 +1,21 @@
 // REQUIRES: libtorch
 // RUN: %check_trainlint_real %s torch-loop-rebuilt-state %t --checks='-*,torch-loop-*,cuda-*'
-// RUN: %check_trainlint_real %s torch-optim-eval-without-no-grad %t.optim --checks='-*,torch-optim-eval-without-no-grad,torch-optim-train-eval-mode,torch-optim-debug-mode'
+// Every check of the optimizer family, the manual ones included.
+// RUN: %check_trainlint_real %s torch-optim-missing-zero-grad %t.optim --checks='-*,torch-optim-*' --config='{CheckOptions: {trainlint.Level: manual}}'
 // The program compiles against the genuine headers.
 // RUN: %clangxx %torch_flags -std=c++17 -fsyntax-only %s
 
 // A clean, idiomatic libtorch training program. Every inefficient-loop check
-// (torch-loop-*) and every CUDA check must stay silent on it: the test has no
-// CHECK-MESSAGES, so any finding fails it. Each idiom below is one that a
-// check of the family must recognize as the cure, not the disease.
+// (torch-loop-*), every CUDA check and every optimizer check (torch-optim-*,
+// at every level) must stay silent on it: the test has no CHECK-MESSAGES, so
+// any finding fails it. Each idiom below is one that a check of the family
+// must recognize as the cure, not the disease.
 
+#include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 
 #include <cstdio>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -36,27 +40,42 @@ private:
   torch::Tensor points_;
 };
 
-// The model registers its layers once, in its constructor.
+// The model registers its layers once, in its constructor. It reads a
+// point's coordinates as a sequence of eight one-feature steps, with an
+// LSTM, and classifies its last output.
 struct ClassifierImpl : torch::nn::Module {
   ClassifierImpl()
-      : hidden(register_module("hidden", torch::nn::Linear(8, 32))),
+      : lstm(register_module(
+            "lstm",
+            torch::nn::LSTM(torch::nn::LSTMOptions(1, 32).batch_first(true)))),
         out(register_module("out", torch::nn::Linear(32, 2))) {}
-  torch::Tensor forward(torch::Tensor x) { return out(torch::relu(hidden(x))); }
-  torch::nn::Linear hidden, out;
+  torch::Tensor forward(torch::Tensor x) {
+    torch::Tensor steps = std::get<0>(lstm->forward(x.unsqueeze(2)));
+    return out(steps.select(1, -1));
+  }
+  torch::nn::LSTM lstm;
+  torch::nn::Linear out;
 };
 TORCH_MODULE(Classifier);
 
 constexpr int kEpochs = 5;
 constexpr int kLogEvery = 50;
 constexpr int64_t kBatchSize = 64;
+// The LSTM's gradients are clipped to this norm before each step.
+constexpr double kMaxGradNorm = 1.0;
 
 } // namespace
 
 int main() {
   torch::Device device(torch::cuda::is_available() ? torch::kCUDA : torch::kCPU);
 
-  // The model is built and moved once; the optimizer and the learning-rate
-  // scheduler are built once, before the epochs.
+  // Mixed precision where the device has it: the forward passes run in
+  // half precision under autocast on CUDA.
+  at::autocast::set_enabled(device.is_cuda());
+
+  // The model is built and moved once; the optimizer (Adam: adaptive steps,
+  // with momentum) and the learning-rate scheduler are built once, before
+  // the epochs.
   Classifier model;
   model->to(device);
   torch::optim::Adam optimizer(model->parameters(),
@@ -82,6 +101,8 @@ int main() {
       auto loss =
           torch::nn::functional::cross_entropy(model->forward(data), target);
       loss.backward();
+      // Recurrent gradients can explode: clip them before the step.
+      torch::nn::utils::clip_grad_norm_(model->parameters(), kMaxGradNorm);
       optimizer.step();
       // Read on the host every kLogEvery steps only.
       running += loss.detach();
@@ -96,7 +117,7 @@ int main() {
     scheduler.step();
   }
 
-  // Evaluation without autograd. Accuracy is counted on the device with one
+  // Evaluation without autograd, in evaluation mode. Accuracy is counted on the device with one
   // vectorized comparison per batch; the predictions are collected in a
   // vector and concatenated once, after the loop.
   torch::NoGradGuard noGrad;
