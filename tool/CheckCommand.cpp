@@ -51,6 +51,11 @@ struct CheckOptions {
   bool ShowProgress = true;
   bool ListFiles = false;
   bool Help = false;
+  bool UseCache = true;
+  bool UsePreamble = true;
+  std::optional<std::string> CacheDir;
+  uint64_t CacheBytes = DefaultCacheBytes;
+  bool Stats = false;
 };
 
 std::vector<OptionSpec> checkOptionSpecs(CheckOptions &O) {
@@ -193,6 +198,43 @@ std::vector<OptionSpec> checkOptionSpecs(CheckOptions &O) {
          O.ShowProgress = false;
          return std::string();
        }},
+      {{"--no-cache"},
+       "",
+       "analyze every file, even those unchanged since the last run",
+       [&O](llvm::StringRef) {
+         O.UseCache = false;
+         return std::string();
+       }},
+      {{"--no-preamble"},
+       "",
+       "parse the system headers of each file anew instead of loading the "
+       "shared precompiled preamble",
+       [&O](llvm::StringRef) {
+         O.UsePreamble = false;
+         return std::string();
+       }},
+      {{"--cache-dir"},
+       "DIR",
+       "keep the results and preambles in DIR (default: "
+       ".trainlint-cache in the compile database's folder)",
+       Store(O.CacheDir)},
+      {{"--cache-size"},
+       "SIZE",
+       "keep the cache folder under SIZE bytes, with a K, M or G suffix "
+       "(default: 4G); the least recently used go first",
+       [&O](llvm::StringRef V) {
+         std::optional<uint64_t> Bytes = parseByteSize(V);
+         if (!Bytes)
+           return "invalid --cache-size '" + V.str() +
+                  "': expected a size such as 500M or 2G";
+         O.CacheBytes = *Bytes;
+         return std::string();
+       }},
+      {{"--stats"},
+       "",
+       "say on standard error how many files were analyzed and how many "
+       "taken from the cache",
+       Set(O.Stats)},
       {{"--list-files"},
        "",
        "print the translation units that would be analyzed, and stop",
@@ -415,9 +457,29 @@ int runCheckCommand(llvm::ArrayRef<const char *> Args,
   Run.ShowProgress =
       O.ShowProgress && llvm::sys::Process::StandardErrIsDisplayed();
   Run.ProjectRoot = O.Selection.ProjectRoot;
+  std::string CacheDir = O.CacheDir ? absolutePath(*O.CacheDir)
+                         : Plan.DatabaseDirectory.empty()
+                             ? ""
+                             : Plan.DatabaseDirectory + "/" +
+                                   CacheFolderName.str();
+  std::optional<ResultCache> Cache;
+  if (!CacheDir.empty()) {
+    Cache.emplace(CacheDir, O.CacheBytes, O.Analysis, Executable);
+    if (O.UseCache)
+      Run.Cache = &*Cache;
+    if (O.UsePreamble)
+      Run.PreambleDirectory = Cache->preambleDirectory();
+  }
   ProjectSummary Summary;
   Summary.ProjectRoot = O.Selection.ProjectRoot;
-  Report R = runTranslationUnits(Plan.Units, Run, Executable, Summary.Graph);
+  RunStats Stats;
+  Report R =
+      runTranslationUnits(Plan.Units, Run, Executable, Summary.Graph, &Stats);
+  if (O.Stats)
+    llvm::errs() << "trainlint: " << Plan.Units.size()
+                 << " translation units: " << Stats.Analyzed << " analyzed ("
+                 << Stats.WithPreamble << " with a shared preamble), "
+                 << Stats.FromCache << " from the cache\n";
   Summary.Candidates = takeCandidates(R);
   for (ToolError &E : Plan.Errors)
     R.Errors.push_back(std::move(E));

@@ -58,6 +58,9 @@ struct UnitSelection {
 struct UnitPlan {
   std::vector<TranslationUnit> Units;
   std::vector<ToolError> Errors;
+  /// The folder of the compile database (or compile_flags.txt); empty for
+  /// the flags after `--`.
+  std::string DatabaseDirectory;
 };
 
 /// The translation units to analyze, sorted by path, and the inputs that

@@ -1,0 +1,207 @@
+//===--- ResultCache.cpp - analyses of unchanged files, kept ---------------===//
+
+#include "ResultCache.h"
+#include "Output.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+
+namespace trainlint {
+
+namespace fs = llvm::sys::fs;
+namespace path = llvm::sys::path;
+namespace json = llvm::json;
+
+namespace {
+
+/// Bumped when an entry's layout or meaning changes.
+constexpr llvm::StringLiteral EntryFormat = "trainlint-result-1";
+
+/// Marks \p Path as just used, for eviction.
+void touch(llvm::StringRef Path) {
+  int FD;
+  if (fs::openFileForWrite(Path, FD, fs::CD_OpenExisting, fs::OF_Append))
+    return;
+  fs::setLastAccessAndModificationTime(FD, std::chrono::system_clock::now());
+  llvm::sys::Process::SafelyCloseFileDescriptor(FD);
+}
+
+} // namespace
+
+std::optional<uint64_t> parseByteSize(llvm::StringRef Text) {
+  uint64_t Unit = 1;
+  if (Text.consume_back("K") || Text.consume_back("k"))
+    Unit = 1ull << 10;
+  else if (Text.consume_back("M") || Text.consume_back("m"))
+    Unit = 1ull << 20;
+  else if (Text.consume_back("G") || Text.consume_back("g"))
+    Unit = 1ull << 30;
+  uint64_t Count;
+  if (Text.empty() || Text.getAsInteger(10, Count) || Count > (~0ull / Unit))
+    return std::nullopt;
+  return Count * Unit;
+}
+
+ResultCache::ResultCache(std::string Directory, uint64_t MaxBytes,
+                         const AnalysisOptions &Options,
+                         llvm::StringRef Executable)
+    : Directory(std::move(Directory)), MaxBytes(MaxBytes) {
+  // The executable's size and time stand for its checks: a rebuilt
+  // trainlint does not trust what an older one found.
+  std::string Text = (EntryFormat + "\n" TRAINLINT_VERSION "\n").str();
+  if (std::optional<FileStamp> Stamp = stampOf(Executable))
+    Text += std::to_string(Stamp->Size) + " " +
+            std::to_string(Stamp->ModifiedNs) + "\n";
+  auto Optional = [&](llvm::StringRef Name,
+                      const std::optional<std::string> &Value) {
+    Text += Name.str() + (Value ? "=" + *Value : "") + "\n";
+  };
+  Optional("checks", Options.Checks);
+  Optional("config", Options.Config);
+  Optional("level", Options.Level);
+  RunKey = textHash(Text);
+}
+
+std::string ResultCache::keyOf(const TranslationUnit &Unit) {
+  std::string Text = RunKey + "\n" + Unit.File + "\n" +
+                     Unit.Command.Directory + "\n" + Unit.Command.Filename +
+                     "\n";
+  for (const std::string &Arg : Unit.Command.CommandLine)
+    Text += Arg + "\n";
+  // The `.clang-tidy` files that configure the unit's checks.
+  for (llvm::StringRef Dir = path::parent_path(Unit.File); !Dir.empty();
+       Dir = path::parent_path(Dir)) {
+    llvm::SmallString<256> Config(Dir);
+    path::append(Config, ".clang-tidy");
+    if (std::optional<std::string> Hash = Hashes.hash(Config))
+      Text += std::string(Config) + " " + *Hash + "\n";
+  }
+  return textHash(Text);
+}
+
+std::string ResultCache::entryPath(llvm::StringRef Key) const {
+  return (Directory + "/results/" + Key + ".json").str();
+}
+
+std::string ResultCache::preambleDirectory() const {
+  return Directory + "/preambles";
+}
+
+std::optional<UnitOutputs> ResultCache::lookup(llvm::StringRef Key) {
+  std::string Path = entryPath(Key);
+  auto Buffer = llvm::MemoryBuffer::getFile(Path);
+  if (!Buffer)
+    return std::nullopt;
+  auto Parsed = json::parse((*Buffer)->getBuffer());
+  if (!Parsed) {
+    llvm::consumeError(Parsed.takeError());
+    return std::nullopt;
+  }
+  const json::Object *Entry = Parsed->getAsObject();
+  if (!Entry || Entry->getString("format") != EntryFormat)
+    return std::nullopt;
+  auto Result = Entry->getString("result");
+  auto Graph = Entry->getString("graph");
+  const json::Array *Inputs = Entry->getArray("inputs");
+  if (!Result || !Graph || !Inputs)
+    return std::nullopt;
+  UnitOutputs Outputs;
+  for (const json::Value &Item : *Inputs) {
+    const json::Object *Input = Item.getAsObject();
+    if (!Input)
+      return std::nullopt;
+    auto File = Input->getString("path");
+    auto Size = Input->getInteger("size");
+    auto Modified = Input->getInteger("mtime");
+    auto Hash = Input->getString("hash");
+    if (!File || !Size || !Modified || !Hash)
+      return std::nullopt;
+    FileStamp Stamp{static_cast<uint64_t>(*Size), *Modified};
+    if (!Hashes.unchanged(*File, Stamp, *Hash))
+      return std::nullopt;
+    Outputs.Inputs.push_back(File->str());
+  }
+  Outputs.Result = Result->str();
+  Outputs.Graph = Graph->str();
+  Outputs.UsedPreamble = Entry->getBoolean("preamble").value_or(false);
+  touch(Path);
+  return Outputs;
+}
+
+void ResultCache::store(llvm::StringRef Key, const UnitOutputs &Outputs,
+                        std::chrono::system_clock::time_point Started) {
+  const int64_t StartedNs =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(
+          Started.time_since_epoch())
+          .count();
+  json::Array Inputs;
+  for (const std::string &File : Outputs.Inputs) {
+    std::optional<FileStamp> Stamp = Hashes.stamp(File);
+    std::optional<std::string> Hash = Hashes.hash(File);
+    if (!Stamp || !Hash || Stamp->ModifiedNs >= StartedNs)
+      return;
+    Inputs.push_back(json::Object{{"path", File},
+                                  {"size", static_cast<int64_t>(Stamp->Size)},
+                                  {"mtime", Stamp->ModifiedNs},
+                                  {"hash", *Hash}});
+  }
+  json::Object Entry{{"format", EntryFormat},
+                     {"inputs", std::move(Inputs)},
+                     {"preamble", Outputs.UsedPreamble},
+                     {"result", Outputs.Result},
+                     {"graph", Outputs.Graph}};
+  std::string Path = entryPath(Key);
+  if (fs::create_directories(path::parent_path(Path)))
+    return;
+  // A cache that cannot be written costs the next run time, not findings.
+  llvm::consumeError(writeFileAtomically(
+      Path, [&](llvm::raw_ostream &OS) { OS << json::Value(std::move(Entry)); }));
+}
+
+void ResultCache::evict() {
+  // One item per result, and one per preamble (its .pch, .h, .inputs and
+  // .lock), aged by its .lock, which each use touches.
+  struct Item {
+    std::vector<std::string> Files;
+    uint64_t Bytes = 0;
+    llvm::sys::TimePoint<> Used;
+  };
+  llvm::StringMap<Item> Items;
+  uint64_t Total = 0;
+  for (llvm::StringRef Folder : {"results", "preambles"}) {
+    std::error_code EC;
+    std::string Dir = Directory + "/" + Folder.str();
+    for (fs::directory_iterator It(Dir, EC), End; It != End && !EC;
+         It.increment(EC)) {
+      fs::file_status Status;
+      if (fs::status(It->path(), Status) || !fs::is_regular_file(Status))
+        continue;
+      llvm::StringRef Name = path::filename(It->path());
+      std::string Id = (Folder + "/" + Name.split('.').first).str();
+      Item &I = Items[Id];
+      I.Files.push_back(It->path());
+      I.Bytes += Status.getSize();
+      Total += Status.getSize();
+      if (Folder == "results" || Name.ends_with(".lock"))
+        I.Used = Status.getLastModificationTime();
+    }
+  }
+  if (Total <= MaxBytes)
+    return;
+  std::vector<const Item *> Oldest;
+  for (const auto &Entry : Items)
+    Oldest.push_back(&Entry.second);
+  llvm::sort(Oldest,
+             [](const Item *A, const Item *B) { return A->Used < B->Used; });
+  for (const Item *I : Oldest) {
+    if (Total <= MaxBytes)
+      break;
+    for (const std::string &File : I->Files)
+      fs::remove(File);
+    Total -= I->Bytes;
+  }
+}
+
+} // namespace trainlint
