@@ -440,10 +440,10 @@ std::unique_ptr<ClangTidyContext> makeContext(const AnalysisOptions &Options,
 /// The shared preamble of \p Command's leading system headers, when one of
 /// them is heavy and the command allows it. \p Command is the one the
 /// analysis runs, before the `.clang-tidy` ExtraArgs that the context adds.
-std::optional<Preamble> preambleFor(ClangTidyContext &Context,
-                                    const clang::tooling::CompileCommand &Command,
-                                    const TranslationUnit &Unit,
-                                    llvm::StringRef Directory) {
+std::optional<Preamble>
+preambleFor(ClangTidyContext &Context,
+            const clang::tooling::CompileCommand &Command,
+            const TranslationUnit &Unit, llvm::StringRef Directory) {
   if (!whyNoPreamble(Command).empty())
     return std::nullopt;
   std::vector<std::string> Headers = preambleHeaders(Command);
@@ -473,8 +473,8 @@ Report analyzeOnce(const TranslationUnit &Unit, const AnalysisOptions &Options,
   std::shared_ptr<InputCollector> Collector;
   if (Inputs)
     Collector = std::make_shared<InputCollector>(Command.Directory);
-  std::vector<ClangTidyError> Errors =
-      runChecks(*Context, Database, Unit.File, FileSystem, UnitGraph, Collector);
+  std::vector<ClangTidyError> Errors = runChecks(
+      *Context, Database, Unit.File, FileSystem, UnitGraph, Collector);
   R.append(convertClangTidyErrors(Errors, Unit));
   if (Collector)
     for (std::string &Input : Collector->inputs())
@@ -502,12 +502,13 @@ Report analyzeTranslationUnit(const TranslationUnit &Unit,
   if (Run && !Run->PreambleDirectory.empty())
     if (std::optional<Preamble> P =
             preambleFor(*Context, Command, Unit, Run->PreambleDirectory)) {
-      Report WithPreamble = analyzeOnce(
-          Unit, Options, PreambleStore::withPreamble(Command, *P), UnitGraph,
-          Inputs);
-      bool Compiles = llvm::none_of(WithPreamble.Errors, [&](const ToolError &E) {
-        return E.File == Unit.File;
-      });
+      Report WithPreamble =
+          analyzeOnce(Unit, Options, PreambleStore::withPreamble(Command, *P),
+                      UnitGraph, Inputs);
+      bool Compiles =
+          llvm::none_of(WithPreamble.Errors, [&](const ToolError &E) {
+            return E.File == Unit.File;
+          });
       if (Compiles) {
         Run->UsedPreamble = true;
         if (Inputs)

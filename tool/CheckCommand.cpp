@@ -457,11 +457,7 @@ int runCheckCommand(llvm::ArrayRef<const char *> Args,
   Run.ShowProgress =
       O.ShowProgress && llvm::sys::Process::StandardErrIsDisplayed();
   Run.ProjectRoot = O.Selection.ProjectRoot;
-  std::string CacheDir = O.CacheDir ? absolutePath(*O.CacheDir)
-                         : Plan.DatabaseDirectory.empty()
-                             ? ""
-                             : Plan.DatabaseDirectory + "/" +
-                                   CacheFolderName.str();
+  std::string CacheDir = cacheFolder(O.CacheDir, Plan.DatabaseDirectory);
   std::optional<ResultCache> Cache;
   if (!CacheDir.empty()) {
     Cache.emplace(CacheDir, O.CacheBytes, O.Analysis, Executable);

@@ -1,12 +1,13 @@
-//===--- InputFiles.cpp - the files an analysis read -----------------------===//
+//===--- InputFiles.cpp - the files an analysis read
+//-----------------------===//
 
 #include "InputFiles.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/xxhash.h"
-#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/xxhash.h"
 #include <chrono>
 
 namespace trainlint {
@@ -26,7 +27,8 @@ std::optional<FileStamp> stampOf(llvm::StringRef Path) {
 }
 
 std::string textHash(llvm::StringRef Text) {
-  llvm::XXH128_hash_t Hash = llvm::xxh3_128bits(llvm::arrayRefFromStringRef(Text));
+  llvm::XXH128_hash_t Hash =
+      llvm::xxh3_128bits(llvm::arrayRefFromStringRef(Text));
   std::string Hex;
   llvm::raw_string_ostream OS(Hex);
   OS << llvm::format_hex_no_prefix(Hash.high64, 16)
@@ -69,8 +71,8 @@ bool FileHashes::unchanged(llvm::StringRef Path, const FileStamp &Stamp,
   return Content && *Content == Hash;
 }
 
-bool InputCollector::sawDependency(llvm::StringRef Filename, bool, bool,
-                                   bool, bool IsMissing) {
+bool InputCollector::sawDependency(llvm::StringRef Filename, bool, bool, bool,
+                                   bool IsMissing) {
   return !IsMissing && Filename != "<built-in>" &&
          Filename != "<command line>" && Filename != "<stdin>";
 }

@@ -1,4 +1,5 @@
-//===--- InputFiles.h - the files an analysis read ---------------*- C++ -*-===//
+//===--- InputFiles.h - the files an analysis read ---------------*- C++
+//-*-===//
 //
 // The result cache and the preamble store both ask whether the files an
 // earlier analysis read are unchanged. A file's size and modification time

@@ -1,4 +1,5 @@
-//===--- Preamble.cpp - shared precompiled preambles -----------------------===//
+//===--- Preamble.cpp - shared precompiled preambles
+//-----------------------===//
 
 #include "Preamble.h"
 #include "InputFiles.h"
@@ -288,7 +289,8 @@ class OneCommandDatabase : public clang::tooling::CompilationDatabase {
 public:
   explicit OneCommandDatabase(CompileCommand Command)
       : Command(std::move(Command)) {}
-  std::vector<CompileCommand> getCompileCommands(llvm::StringRef) const override {
+  std::vector<CompileCommand>
+  getCompileCommands(llvm::StringRef) const override {
     return {Command};
   }
 
@@ -335,9 +337,9 @@ std::vector<std::string> leadingSystemHeaders(const CompileCommand &Command) {
 
 std::vector<std::string> preambleHeaders(const CompileCommand &Command) {
   std::vector<std::string> Headers = leadingSystemHeaders(Command);
-  auto LastHeavy = llvm::find_if(llvm::reverse(Headers), [](const std::string &H) {
-    return isHeavyHeader(H);
-  });
+  auto LastHeavy =
+      llvm::find_if(llvm::reverse(Headers),
+                    [](const std::string &H) { return isHeavyHeader(H); });
   Headers.erase(LastHeavy.base(), Headers.end());
   return Headers;
 }
@@ -393,8 +395,8 @@ std::optional<Preamble> PreambleStore::get(const CompileCommand &Command,
   }
   // Processes that need the same preamble wait for the one that builds it.
   int LockFD;
-  if (std::error_code EC = fs::openFileForWrite(Base + ".lock", LockFD,
-                                                fs::CD_OpenAlways)) {
+  if (std::error_code EC =
+          fs::openFileForWrite(Base + ".lock", LockFD, fs::CD_OpenAlways)) {
     Problem = "cannot open the preamble's lock: " + EC.message();
     return std::nullopt;
   }
@@ -442,9 +444,10 @@ std::optional<Preamble> PreambleStore::get(const CompileCommand &Command,
     Problem = "cannot store the preamble: " + EC.message();
     return std::nullopt;
   }
-  if (llvm::Error Err = writeFileAtomically(Manifest, [&](llvm::raw_ostream &OS) {
-        OS << inputsToJson(*Inputs);
-      })) {
+  if (llvm::Error Err =
+          writeFileAtomically(Manifest, [&](llvm::raw_ostream &OS) {
+            OS << inputsToJson(*Inputs);
+          })) {
     Problem = llvm::toString(std::move(Err));
     return std::nullopt;
   }

@@ -1,7 +1,9 @@
-//===--- ResultCache.cpp - analyses of unchanged files, kept ---------------===//
+//===--- ResultCache.cpp - analyses of unchanged files, kept
+//---------------===//
 
 #include "ResultCache.h"
 #include "Output.h"
+#include "Paths.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -29,6 +31,17 @@ void touch(llvm::StringRef Path) {
 }
 
 } // namespace
+
+std::string cacheFolder(const std::optional<std::string> &Explicit,
+                        llvm::StringRef DatabaseDirectory) {
+  if (Explicit)
+    return absolutePath(*Explicit);
+  if (DatabaseDirectory.empty())
+    return "";
+  llvm::SmallString<256> Folder(DatabaseDirectory);
+  path::append(Folder, CacheFolderName);
+  return std::string(Folder);
+}
 
 std::optional<uint64_t> parseByteSize(llvm::StringRef Text) {
   uint64_t Unit = 1;
@@ -65,9 +78,8 @@ ResultCache::ResultCache(std::string Directory, uint64_t MaxBytes,
 }
 
 std::string ResultCache::keyOf(const TranslationUnit &Unit) {
-  std::string Text = RunKey + "\n" + Unit.File + "\n" +
-                     Unit.Command.Directory + "\n" + Unit.Command.Filename +
-                     "\n";
+  std::string Text = RunKey + "\n" + Unit.File + "\n" + Unit.Command.Directory +
+                     "\n" + Unit.Command.Filename + "\n";
   for (const std::string &Arg : Unit.Command.CommandLine)
     Text += Arg + "\n";
   // The `.clang-tidy` files that configure the unit's checks.
@@ -156,8 +168,9 @@ void ResultCache::store(llvm::StringRef Key, const UnitOutputs &Outputs,
   if (fs::create_directories(path::parent_path(Path)))
     return;
   // A cache that cannot be written costs the next run time, not findings.
-  llvm::consumeError(writeFileAtomically(
-      Path, [&](llvm::raw_ostream &OS) { OS << json::Value(std::move(Entry)); }));
+  llvm::consumeError(writeFileAtomically(Path, [&](llvm::raw_ostream &OS) {
+    OS << json::Value(std::move(Entry));
+  }));
 }
 
 void ResultCache::evict() {

@@ -31,6 +31,12 @@ namespace trainlint {
 /// The cache's folder under the build folder.
 inline constexpr llvm::StringLiteral CacheFolderName = ".trainlint-cache";
 
+/// The cache's folder: \p Explicit (`--cache-dir`) when given, else
+/// CacheFolderName in \p DatabaseDirectory; empty (no cache) when there is
+/// neither.
+std::string cacheFolder(const std::optional<std::string> &Explicit,
+                        llvm::StringRef DatabaseDirectory);
+
 /// The size the cache folder is kept under unless `--cache-size` says.
 inline constexpr uint64_t DefaultCacheBytes = 4ull << 30;
 

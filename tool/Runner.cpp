@@ -15,8 +15,8 @@
 #include "llvm/Support/raw_ostream.h"
 #include <atomic>
 #include <chrono>
-#include <mutex>
 #include <cstdlib>
+#include <mutex>
 #include <thread>
 
 namespace trainlint {
@@ -167,8 +167,8 @@ public:
           OS << jobToJson(Unit, Options.Analysis, Options.PreambleDirectory);
         }))
       return failure(Unit, "cannot write the worker's job file");
-    llvm::StringRef Args[] = {Executable, "__analyze", JobPath, ResultPath,
-                              GraphPath,  InputsPath};
+    llvm::StringRef Args[] = {Executable, "__analyze", JobPath,
+                              ResultPath, GraphPath,   InputsPath};
     std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef(""),
                                                   llvm::StringRef(LogPath),
                                                   llvm::StringRef(LogPath)};
