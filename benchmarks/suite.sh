@@ -13,12 +13,15 @@
 # Times are medians of RUNS runs, the contenders alternating, since the shared
 # machine's speed changes from one run to the next.
 #
-#   benchmarks/suite.sh [BUILD_DIR] [RUNS]
+#   benchmarks/suite.sh [BUILD_DIR] [RUNS] [SECTIONS]
+# SECTIONS, comma-separated, picks some of: overhead, memory, project, checks
+# (default: all).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$(cd "${1:-$root/build}" && pwd)"
 runs="${2:-3}"
+sections=",${3:-overhead,memory,project,checks},"
 llvm_version="${TRAINLINT_LLVM_VERSION:-22}"
 tidy="clang-tidy-$llvm_version"
 run_tidy="run-clang-tidy-$llvm_version"
@@ -39,10 +42,15 @@ done
 source "$root/benchmarks/median-time.sh"
 
 section() { printf '\n== %s\n' "$1"; }
+# wanted NAME: whether SECTIONS names NAME.
+wanted() { [[ "$sections" == *",$1,"* ]]; }
 
+if wanted overhead; then
 section "per file: processor time of the checks and the parse over the parse"
 "$root/benchmarks/tidy-overhead.sh" "$build" "$runs"
+fi
 
+if wanted memory; then
 section "per file: peak memory of the analysis over the parse's"
 # peak_kib CMD... prints the largest resident set CMD reached, in KiB.
 peak_kib() {
@@ -56,7 +64,9 @@ for example in "$root"/examples/*/train.cpp; do
     "$((analysis / 1024))" "$(echo "$analysis / $parse" | bc -l)"
 done
 echo "target: at most 1.2"
+fi
 
+if wanted project; then
 section "a project of 8 libtorch files, -j 2"
 # The five files of the multi-file example, the two single-file examples and a
 # copy of one of them under another name: eight translation units that begin
@@ -118,7 +128,9 @@ stats=$(cd "$project" && "$trainlint" check -p . -j 2 --project-root . --stats 2
 end=$(date +%s.%N)
 printf '%-48s %8.2f s\n' "trainlint check -j 2, log.cpp edited" "$(echo "$end - $start" | bc -l)"
 echo "$stats"
+fi
 
+if wanted checks; then
 section "each check's own cost on examples/regression/train.cpp, worst first"
 "$tidy" --load="$plugin" --checks="$checks" --quiet --enable-check-profile \
   "$root/examples/regression/train.cpp" -- "${flags[@]}" 2>&1 >/dev/null |
@@ -129,4 +141,6 @@ rows = [(m.group(2), float(m.group(1))) for line in sys.stdin
         for m in [re.search(r"([0-9.]+) \(\s*[0-9.]+%\)\s+((?:torch|cuda)-\S+)\s*$", line)] if m]
 for name, seconds in sorted(rows, key=lambda r: -r[1]):
     print(f"{name:<44} {seconds * 1000:8.2f} ms")
-print(f"{\"all checks\":<44} {sum(r[1] for r in rows) * 1000:8.2f} ms")'
+total = sum(r[1] for r in rows)
+print(f"{str():<44} {total * 1000:8.2f} ms in all")'
+fi

@@ -35,21 +35,6 @@ using namespace clang::tidy;
 
 namespace {
 
-/// The one command the planner chose for the unit, whatever file is asked.
-class SingleCommandDatabase : public clang::tooling::CompilationDatabase {
-public:
-  explicit SingleCommandDatabase(clang::tooling::CompileCommand Command)
-      : Command(std::move(Command)) {}
-
-  std::vector<clang::tooling::CompileCommand>
-  getCompileCommands(llvm::StringRef) const override {
-    return {Command};
-  }
-
-private:
-  clang::tooling::CompileCommand Command;
-};
-
 /// The command-line part of the Checks globs. Only trainlint's checks can be
 /// enabled: clang's warnings and the static analyzer's checks are always
 /// off, whatever `--checks` or a project's `.clang-tidy` say.

@@ -65,9 +65,9 @@ std::vector<OptionSpec> checkOptionSpecs(CheckOptions &O) {
       return std::string();
     };
   };
-  auto Set = [](bool &Out) {
-    return [&Out](llvm::StringRef) {
-      Out = true;
+  auto Set = [](bool &Out, bool Value = true) {
+    return [&Out, Value](llvm::StringRef) {
+      Out = Value;
       return std::string();
     };
   };
@@ -201,18 +201,12 @@ std::vector<OptionSpec> checkOptionSpecs(CheckOptions &O) {
       {{"--no-cache"},
        "",
        "analyze every file, even those unchanged since the last run",
-       [&O](llvm::StringRef) {
-         O.UseCache = false;
-         return std::string();
-       }},
+       Set(O.UseCache, false)},
       {{"--no-preamble"},
        "",
        "parse the system headers of each file anew instead of loading the "
        "shared precompiled preamble",
-       [&O](llvm::StringRef) {
-         O.UsePreamble = false;
-         return std::string();
-       }},
+       Set(O.UsePreamble, false)},
       {{"--cache-dir"},
        "DIR",
        "keep the results and preambles in DIR (default: "

@@ -71,6 +71,57 @@ bool FileHashes::unchanged(llvm::StringRef Path, const FileStamp &Stamp,
   return Content && *Content == Hash;
 }
 
+std::optional<llvm::json::Array> recordInputs(llvm::ArrayRef<std::string> Files,
+                                              FileHashes &Hashes) {
+  llvm::json::Array List;
+  for (const std::string &File : Files) {
+    std::optional<FileStamp> Stamp = Hashes.stamp(File);
+    std::optional<std::string> Hash = Hashes.hash(File);
+    if (!Stamp || !Hash)
+      return std::nullopt;
+    List.push_back(
+        llvm::json::Object{{"path", File},
+                           {"size", static_cast<int64_t>(Stamp->Size)},
+                           {"mtime", Stamp->ModifiedNs},
+                           {"hash", *Hash}});
+  }
+  return List;
+}
+
+std::optional<std::vector<RecordedInput>>
+readRecordedInputs(const llvm::json::Array &List) {
+  std::vector<RecordedInput> Inputs;
+  for (const llvm::json::Value &Item : List) {
+    const llvm::json::Object *Input = Item.getAsObject();
+    if (!Input)
+      return std::nullopt;
+    auto Path = Input->getString("path");
+    auto Size = Input->getInteger("size");
+    auto Modified = Input->getInteger("mtime");
+    auto Hash = Input->getString("hash");
+    if (!Path || !Size || !Modified || !Hash)
+      return std::nullopt;
+    Inputs.push_back({Path->str(),
+                      FileStamp{static_cast<uint64_t>(*Size), *Modified},
+                      Hash->str()});
+  }
+  return Inputs;
+}
+
+std::optional<llvm::json::Object> readJsonObjectFile(llvm::StringRef Path) {
+  auto Buffer = llvm::MemoryBuffer::getFile(Path);
+  if (!Buffer)
+    return std::nullopt;
+  auto Parsed = llvm::json::parse((*Buffer)->getBuffer());
+  if (!Parsed) {
+    llvm::consumeError(Parsed.takeError());
+    return std::nullopt;
+  }
+  if (llvm::json::Object *Root = Parsed->getAsObject())
+    return std::move(*Root);
+  return std::nullopt;
+}
+
 bool InputCollector::sawDependency(llvm::StringRef Filename, bool, bool, bool,
                                    bool IsMissing) {
   return !IsMissing && Filename != "<built-in>" &&

@@ -13,6 +13,7 @@
 
 #include "clang/Frontend/Utils.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/JSON.h"
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -27,6 +28,9 @@ struct FileStamp {
 
   friend bool operator==(const FileStamp &A, const FileStamp &B) {
     return A.Size == B.Size && A.ModifiedNs == B.ModifiedNs;
+  }
+  friend bool operator!=(const FileStamp &A, const FileStamp &B) {
+    return !(A == B);
   }
 };
 
@@ -55,6 +59,27 @@ private:
   llvm::StringMap<std::optional<FileStamp>> Stamps;
   llvm::StringMap<std::optional<std::string>> Hashes;
 };
+
+/// A file an analysis read, as it was then.
+struct RecordedInput {
+  std::string Path;
+  FileStamp Stamp;
+  std::string Hash;
+};
+
+/// \p Files with their stamps and content hashes, as JSON; std::nullopt
+/// when one of them cannot be read.
+std::optional<llvm::json::Array> recordInputs(llvm::ArrayRef<std::string> Files,
+                                              FileHashes &Hashes);
+
+/// The inputs that recordInputs wrote; std::nullopt when \p List is not
+/// such a record.
+std::optional<std::vector<RecordedInput>>
+readRecordedInputs(const llvm::json::Array &List);
+
+/// The JSON object in the file at \p Path; std::nullopt when it cannot be
+/// read or holds something else.
+std::optional<llvm::json::Object> readJsonObjectFile(llvm::StringRef Path);
 
 /// Collects every file the preprocessor enters, system headers included,
 /// as absolute paths.

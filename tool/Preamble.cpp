@@ -5,6 +5,7 @@
 #include "InputFiles.h"
 #include "Output.h"
 #include "Paths.h"
+#include "TranslationUnits.h"
 #include "clang/Basic/Version.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendActions.h"
@@ -188,50 +189,23 @@ std::vector<std::string> keyArguments(const CompileCommand &Command) {
   return Kept;
 }
 
-json::Value inputsToJson(llvm::ArrayRef<std::string> Inputs) {
-  json::Array List;
-  for (const std::string &Input : Inputs) {
-    std::optional<FileStamp> Stamp = stampOf(Input);
-    if (!Stamp)
-      continue;
-    List.push_back(json::Object{{"path", Input},
-                                {"size", static_cast<int64_t>(Stamp->Size)},
-                                {"mtime", Stamp->ModifiedNs}});
-  }
-  return json::Object{{"inputs", std::move(List)}};
-}
-
-/// The inputs recorded in \p ManifestPath, when every one of them is
-/// unchanged.
+/// The inputs recorded in \p ManifestPath, when every one of them has the
+/// size and modification time it had: clang itself checks those of the
+/// headers it loads from a precompiled header.
 std::optional<std::vector<std::string>>
 unchangedInputs(llvm::StringRef ManifestPath) {
-  auto Buffer = llvm::MemoryBuffer::getFile(ManifestPath);
-  if (!Buffer)
-    return std::nullopt;
-  auto Parsed = json::parse((*Buffer)->getBuffer());
-  if (!Parsed) {
-    llvm::consumeError(Parsed.takeError());
-    return std::nullopt;
-  }
-  const json::Object *Root = Parsed->getAsObject();
-  const json::Array *List = Root ? Root->getArray("inputs") : nullptr;
+  std::optional<json::Object> Manifest = readJsonObjectFile(ManifestPath);
+  const json::Array *List = Manifest ? Manifest->getArray("inputs") : nullptr;
   if (!List)
     return std::nullopt;
+  auto Recorded = readRecordedInputs(*List);
+  if (!Recorded)
+    return std::nullopt;
   std::vector<std::string> Inputs;
-  for (const json::Value &Item : *List) {
-    const json::Object *Input = Item.getAsObject();
-    if (!Input)
+  for (RecordedInput &Input : *Recorded) {
+    if (stampOf(Input.Path) != Input.Stamp)
       return std::nullopt;
-    auto Path = Input->getString("path");
-    auto Size = Input->getInteger("size");
-    auto Modified = Input->getInteger("mtime");
-    if (!Path || !Size || !Modified)
-      return std::nullopt;
-    std::optional<FileStamp> Now = stampOf(*Path);
-    if (!Now || Now->Size != static_cast<uint64_t>(*Size) ||
-        Now->ModifiedNs != *Modified)
-      return std::nullopt;
-    Inputs.push_back(Path->str());
+    Inputs.push_back(std::move(Input.Path));
   }
   return Inputs;
 }
@@ -285,19 +259,6 @@ private:
   std::shared_ptr<InputCollector> Collector;
 };
 
-class OneCommandDatabase : public clang::tooling::CompilationDatabase {
-public:
-  explicit OneCommandDatabase(CompileCommand Command)
-      : Command(std::move(Command)) {}
-  std::vector<CompileCommand>
-  getCompileCommands(llvm::StringRef) const override {
-    return {Command};
-  }
-
-private:
-  CompileCommand Command;
-};
-
 /// Builds the precompiled header of \p HeaderFile to \p Output with
 /// \p Command's flags; the files it read, or std::nullopt when the headers
 /// do not compile.
@@ -313,7 +274,7 @@ buildPCH(const CompileCommand &Command, const std::string &HeaderFile,
                                 {"-x", "c++-header", HeaderFile});
     else
       Header.CommandLine.push_back(Arg);
-  OneCommandDatabase Database(Header);
+  SingleCommandDatabase Database(Header);
   clang::tooling::ClangTool Tool(Database, {HeaderFile});
   Tool.appendArgumentsAdjuster(clang::tooling::getStripPluginsAdjuster());
   Tool.setPrintErrorMessage(false);
@@ -444,9 +405,15 @@ std::optional<Preamble> PreambleStore::get(const CompileCommand &Command,
     Problem = "cannot store the preamble: " + EC.message();
     return std::nullopt;
   }
+  FileHashes Hashes;
+  std::optional<json::Array> Recorded = recordInputs(*Inputs, Hashes);
+  if (!Recorded) {
+    Problem = "a header of the preamble cannot be read";
+    return std::nullopt;
+  }
   if (llvm::Error Err =
           writeFileAtomically(Manifest, [&](llvm::raw_ostream &OS) {
-            OS << inputsToJson(*Inputs);
+            OS << json::Value(json::Object{{"inputs", std::move(*Recorded)}});
           })) {
     Problem = llvm::toString(std::move(Err));
     return std::nullopt;

@@ -4,6 +4,7 @@
 #include "ResultCache.h"
 #include "Output.h"
 #include "Paths.h"
+#include "clang/Basic/Version.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -61,12 +62,13 @@ ResultCache::ResultCache(std::string Directory, uint64_t MaxBytes,
                          const AnalysisOptions &Options,
                          llvm::StringRef Executable)
     : Directory(std::move(Directory)), MaxBytes(MaxBytes) {
-  // The executable's size and time stand for its checks: a rebuilt
-  // trainlint does not trust what an older one found.
-  std::string Text = (EntryFormat + "\n" TRAINLINT_VERSION "\n").str();
-  if (std::optional<FileStamp> Stamp = stampOf(Executable))
-    Text += std::to_string(Stamp->Size) + " " +
-            std::to_string(Stamp->ModifiedNs) + "\n";
+  // The executable's content stands for its checks: a rebuilt trainlint
+  // does not trust what an older one found, and a reinstalled one (a CI
+  // runner's) does.
+  std::string Text =
+      (EntryFormat + "\n" TRAINLINT_VERSION "\n" CLANG_VERSION_STRING "\n")
+          .str();
+  Text += Hashes.hash(Executable).value_or("unknown executable") + "\n";
   auto Optional = [&](llvm::StringRef Name,
                       const std::optional<std::string> &Value) {
     Text += Name.str() + (Value ? "=" + *Value : "") + "\n";
@@ -103,37 +105,22 @@ std::string ResultCache::preambleDirectory() const {
 
 std::optional<UnitOutputs> ResultCache::lookup(llvm::StringRef Key) {
   std::string Path = entryPath(Key);
-  auto Buffer = llvm::MemoryBuffer::getFile(Path);
-  if (!Buffer)
-    return std::nullopt;
-  auto Parsed = json::parse((*Buffer)->getBuffer());
-  if (!Parsed) {
-    llvm::consumeError(Parsed.takeError());
-    return std::nullopt;
-  }
-  const json::Object *Entry = Parsed->getAsObject();
+  std::optional<json::Object> Entry = readJsonObjectFile(Path);
   if (!Entry || Entry->getString("format") != EntryFormat)
     return std::nullopt;
   auto Result = Entry->getString("result");
   auto Graph = Entry->getString("graph");
-  const json::Array *Inputs = Entry->getArray("inputs");
-  if (!Result || !Graph || !Inputs)
+  const json::Array *List = Entry->getArray("inputs");
+  if (!Result || !Graph || !List)
+    return std::nullopt;
+  auto Recorded = readRecordedInputs(*List);
+  if (!Recorded)
     return std::nullopt;
   UnitOutputs Outputs;
-  for (const json::Value &Item : *Inputs) {
-    const json::Object *Input = Item.getAsObject();
-    if (!Input)
+  for (RecordedInput &Input : *Recorded) {
+    if (!Hashes.unchanged(Input.Path, Input.Stamp, Input.Hash))
       return std::nullopt;
-    auto File = Input->getString("path");
-    auto Size = Input->getInteger("size");
-    auto Modified = Input->getInteger("mtime");
-    auto Hash = Input->getString("hash");
-    if (!File || !Size || !Modified || !Hash)
-      return std::nullopt;
-    FileStamp Stamp{static_cast<uint64_t>(*Size), *Modified};
-    if (!Hashes.unchanged(*File, Stamp, *Hash))
-      return std::nullopt;
-    Outputs.Inputs.push_back(File->str());
+    Outputs.Inputs.push_back(std::move(Input.Path));
   }
   Outputs.Result = Result->str();
   Outputs.Graph = Graph->str();
@@ -148,19 +135,16 @@ void ResultCache::store(llvm::StringRef Key, const UnitOutputs &Outputs,
       std::chrono::duration_cast<std::chrono::nanoseconds>(
           Started.time_since_epoch())
           .count();
-  json::Array Inputs;
   for (const std::string &File : Outputs.Inputs) {
     std::optional<FileStamp> Stamp = Hashes.stamp(File);
-    std::optional<std::string> Hash = Hashes.hash(File);
-    if (!Stamp || !Hash || Stamp->ModifiedNs >= StartedNs)
+    if (!Stamp || Stamp->ModifiedNs >= StartedNs)
       return;
-    Inputs.push_back(json::Object{{"path", File},
-                                  {"size", static_cast<int64_t>(Stamp->Size)},
-                                  {"mtime", Stamp->ModifiedNs},
-                                  {"hash", *Hash}});
   }
+  std::optional<json::Array> Inputs = recordInputs(Outputs.Inputs, Hashes);
+  if (!Inputs)
+    return;
   json::Object Entry{{"format", EntryFormat},
-                     {"inputs", std::move(Inputs)},
+                     {"inputs", std::move(*Inputs)},
                      {"preamble", Outputs.UsedPreamble},
                      {"result", Outputs.Result},
                      {"graph", Outputs.Graph}};
