@@ -124,7 +124,9 @@ printf '%-48s %8.2f s  (target: under 1 s)\n' "trainlint check -j 2, warm cache"
 section "the same project after an edit to one file"
 echo "// edited" >>"$project/src/multifile/log.cpp"
 start=$(date +%s.%N)
-stats=$(cd "$project" && "$trainlint" check -p . -j 2 --project-root . --stats 2>&1 >/dev/null | grep 'translation units')
+# The run exits with 1 for its findings.
+stats=$( (cd "$project" && "$trainlint" check -p . -j 2 --project-root . --stats 2>&1 >/dev/null) |
+  grep 'translation units' || true)
 end=$(date +%s.%N)
 printf '%-48s %8.2f s\n' "trainlint check -j 2, log.cpp edited" "$(echo "$end - $start" | bc -l)"
 echo "$stats"
