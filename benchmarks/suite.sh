@@ -77,15 +77,7 @@ mkdir -p "$project/src"
 cp -R "$root/examples/multifile" "$root/examples/regression" "$root/examples/classifier" "$project/src/"
 cp "$project/src/regression/train.cpp" "$project/src/regression/train_again.cpp"
 mapfile -t files < <(find "$project/src" -name '*.cpp' | sort)
-python3 - "$project" "${files[@]}" -- "${flags[@]}" <<'PY'
-import json, sys
-args = sys.argv[1:]
-project, rest = args[0], args[1:]
-at = rest.index("--")
-files, flags = rest[:at], rest[at + 1:]
-json.dump([{"directory": project, "file": f, "arguments": ["clang++"] + flags + ["-c", f]}
-           for f in files], open(project + "/compile_commands.json", "w"), indent=1)
-PY
+write_compile_database "$project" "${files[@]}" -- "${flags[@]}"
 echo "${#files[@]} translation units"
 
 tidy_project() {
@@ -99,19 +91,12 @@ cold_trainlint() {
   rm -rf "$project/.trainlint-cache"
   trainlint_project
 }
-# wall CMD... prints the wall time of one run of CMD, in seconds.
-wall() {
-  local start end
-  start=$(date +%s.%N)
-  "$@"
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc -l
-}
 tidy_times=() cold_times=() warm_times=()
 for ((i = 0; i < runs; i++)); do
-  tidy_times+=("$(wall tidy_project)")
-  cold_times+=("$(wall cold_trainlint)")
-  warm_times+=("$(wall trainlint_project)")
+  # One run each, so that the three alternate.
+  tidy_times+=("$(runs=1 median_time tidy_project)")
+  cold_times+=("$(runs=1 median_time cold_trainlint)")
+  warm_times+=("$(runs=1 median_time trainlint_project)")
 done
 tidy_time=$(printf '%s\n' "${tidy_times[@]}" | median)
 cold=$(printf '%s\n' "${cold_times[@]}" | median)
