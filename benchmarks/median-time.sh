@@ -26,3 +26,17 @@ cpu_time() {
 median() {
   sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
+
+# write_compile_database DIR FILES... -- FLAGS... writes DIR/compile_commands.json
+# with one entry per file: clang++, FLAGS, -c and the file, run from DIR.
+write_compile_database() {
+  python3 - "$@" <<'PY'
+import json, sys
+args = sys.argv[1:]
+directory, rest = args[0], args[1:]
+at = rest.index("--")
+files, flags = rest[:at], rest[at + 1:]
+json.dump([{"directory": directory, "file": f, "arguments": ["clang++"] + flags + ["-c", f]}
+           for f in files], open(directory + "/compile_commands.json", "w"), indent=1)
+PY
+}

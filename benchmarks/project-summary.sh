@@ -30,18 +30,9 @@ done
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 files=("$root"/examples/multifile/*.cpp)
-python3 - "$work" "${files[@]}" -- "${flags[@]}" <<'PY'
-import json, sys
-args = sys.argv[1:]
-work, rest = args[0], args[1:]
-at = rest.index("--")
-files, flags = rest[:at], rest[at + 1:]
-json.dump([{"directory": work, "file": f, "arguments": ["clang++"] + flags + ["-c", f]}
-           for f in files], open(work + "/compile_commands.json", "w"))
-PY
-
 # shellcheck source=median-time.sh
 source "$root/benchmarks/median-time.sh"
+write_compile_database "$work" "${files[@]}" -- "${flags[@]}"
 
 plugin_run() {
   for f in "${files[@]}"; do

@@ -2,7 +2,9 @@
 //----------===//
 
 #include "Analyzer.h"
+#include "InputFiles.h"
 #include "Paths.h"
+#include "Preamble.h"
 #include "SourceCache.h"
 #include "UnitGraphConsumer.h"
 #include "model/HotPath.h"
@@ -32,21 +34,6 @@ extern volatile int TrainlintModuleAnchorSource;
 using namespace clang::tidy;
 
 namespace {
-
-/// The one command the planner chose for the unit, whatever file is asked.
-class SingleCommandDatabase : public clang::tooling::CompilationDatabase {
-public:
-  explicit SingleCommandDatabase(clang::tooling::CompileCommand Command)
-      : Command(std::move(Command)) {}
-
-  std::vector<clang::tooling::CompileCommand>
-  getCompileCommands(llvm::StringRef) const override {
-    return {Command};
-  }
-
-private:
-  clang::tooling::CompileCommand Command;
-};
 
 /// The command-line part of the Checks globs. Only trainlint's checks can be
 /// enabled: clang's warnings and the static analyzer's checks are always
@@ -199,6 +186,12 @@ clang::tooling::ArgumentsAdjuster extraArguments(ClangTidyContext &Context) {
   };
 }
 
+/// As clang-tidy: `__clang_analyzer__` is defined, so code that hides from
+/// analyzers hides from trainlint too. A preamble is built the same way.
+void setUpAsAnalysis(clang::CompilerInvocation &Invocation) {
+  Invocation.getPreprocessorOpts().SetUpStaticAnalyzer = true;
+}
+
 /// clang-tidy's frontend action, with one difference: clang's fatal errors
 /// are ordinary errors and their number is not limited. A missing `#include`
 /// is a fatal error, after which clang reports nothing and instantiates no
@@ -211,15 +204,16 @@ clang::tooling::ArgumentsAdjuster extraArguments(ClangTidyContext &Context) {
 class KeepGoingActionFactory : public clang::tooling::FrontendActionFactory {
 public:
   /// With \p UnitGraph, the unit's graph is stored there once the checks
-  /// are done.
+  /// are done; with \p Inputs, the files the parse enters are recorded.
   KeepGoingActionFactory(
       ClangTidyContext &Context,
       llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FileSystem,
-      ProjectGraph *UnitGraph)
-      : Consumers(Context, std::move(FileSystem)), UnitGraph(UnitGraph) {}
+      ProjectGraph *UnitGraph, std::shared_ptr<InputCollector> Inputs)
+      : Consumers(Context, std::move(FileSystem)), UnitGraph(UnitGraph),
+        Inputs(std::move(Inputs)) {}
 
   std::unique_ptr<clang::FrontendAction> create() override {
-    return std::make_unique<Action>(Consumers, UnitGraph);
+    return std::make_unique<Action>(Consumers, UnitGraph, Inputs);
   }
 
   bool
@@ -227,9 +221,7 @@ public:
                 clang::FileManager *Files,
                 std::shared_ptr<clang::PCHContainerOperations> PCHContainerOps,
                 clang::DiagnosticConsumer *Consumer) override {
-    // As clang-tidy: `__clang_analyzer__` is defined, so code that hides
-    // from analyzers hides from trainlint too.
-    Invocation->getPreprocessorOpts().SetUpStaticAnalyzer = true;
+    setUpAsAnalysis(*Invocation);
     return FrontendActionFactory::runInvocation(
         std::move(Invocation), Files, std::move(PCHContainerOps), Consumer);
   }
@@ -237,12 +229,16 @@ public:
 private:
   class Action : public clang::ASTFrontendAction {
   public:
-    Action(ClangTidyASTConsumerFactory &Consumers, ProjectGraph *UnitGraph)
-        : Consumers(Consumers), UnitGraph(UnitGraph) {}
+    Action(ClangTidyASTConsumerFactory &Consumers, ProjectGraph *UnitGraph,
+           std::shared_ptr<InputCollector> Inputs)
+        : Consumers(Consumers), UnitGraph(UnitGraph),
+          Inputs(std::move(Inputs)) {}
 
     bool BeginSourceFileAction(clang::CompilerInstance &Compiler) override {
       Compiler.getDiagnostics().setFatalsAsError(true);
       Compiler.getDiagnostics().setErrorLimit(0);
+      if (Inputs)
+        Inputs->attachToPreprocessor(Compiler.getPreprocessor());
       return ASTFrontendAction::BeginSourceFileAction(Compiler);
     }
 
@@ -262,10 +258,12 @@ private:
   private:
     ClangTidyASTConsumerFactory &Consumers;
     ProjectGraph *UnitGraph;
+    std::shared_ptr<InputCollector> Inputs;
   };
 
   ClangTidyASTConsumerFactory Consumers;
   ProjectGraph *UnitGraph;
+  std::shared_ptr<InputCollector> Inputs;
 };
 
 /// Runs the context's checks over \p File as clang-tidy's runClangTidy does,
@@ -275,7 +273,7 @@ runChecks(ClangTidyContext &Context,
           const clang::tooling::CompilationDatabase &Database,
           llvm::StringRef File,
           llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FileSystem,
-          ProjectGraph *UnitGraph) {
+          ProjectGraph *UnitGraph, std::shared_ptr<InputCollector> Inputs) {
   clang::tooling::ClangTool Tool(
       Database, {File.str()}, std::make_shared<clang::PCHContainerOperations>(),
       FileSystem);
@@ -287,7 +285,8 @@ runChecks(ClangTidyContext &Context,
   std::unique_ptr<clang::DiagnosticsEngine> CheckDiagnostics =
       attachCheckDiagnostics(Context, &Consumer);
   Tool.setDiagnosticConsumer(&Consumer);
-  KeepGoingActionFactory Factory(Context, std::move(FileSystem), UnitGraph);
+  KeepGoingActionFactory Factory(Context, std::move(FileSystem), UnitGraph,
+                                 std::move(Inputs));
   Tool.run(&Factory);
   return Consumer.take();
 }
@@ -411,27 +410,105 @@ std::string validateAnalysisOptions(const AnalysisOptions &Options) {
   return "";
 }
 
+namespace {
+
+std::unique_ptr<ClangTidyContext> makeContext(const AnalysisOptions &Options,
+                                              std::vector<ToolError> &Errors,
+                                              bool ProjectRun) {
+  return std::make_unique<ClangTidyContext>(
+      makeOptionsProvider(Options, Errors, ProjectRun),
+      /*AllowEnablingAnalyzerAlphaCheckers=*/false,
+      /*EnableModuleHeadersParsing=*/false,
+      /*ExperimentalCustomChecks=*/false);
+}
+
+/// The shared preamble of \p Command's leading system headers, when one of
+/// them is heavy and the command allows it. \p Command is the one the
+/// analysis runs, before the `.clang-tidy` ExtraArgs that the context adds.
+std::optional<Preamble>
+preambleFor(ClangTidyContext &Context,
+            const clang::tooling::CompileCommand &Command,
+            const TranslationUnit &Unit, llvm::StringRef Directory) {
+  if (!whyNoPreamble(Command).empty())
+    return std::nullopt;
+  std::vector<std::string> Headers = preambleHeaders(Command);
+  if (Headers.empty())
+    return std::nullopt;
+  clang::tooling::CompileCommand Final = Command;
+  Final.CommandLine = clang::tooling::getStripPluginsAdjuster()(
+      extraArguments(Context)(Command.CommandLine, Unit.File), Unit.File);
+  std::string Problem;
+  // Without a preamble the unit is analyzed as it would be anyway: the
+  // problem is not the unit's.
+  return PreambleStore(Directory.str())
+      .get(Final, Headers, setUpAsAnalysis, Problem);
+}
+
+/// One analysis of \p Unit with \p Command, a context of its own, and the
+/// files it read added to \p Inputs.
+Report analyzeOnce(const TranslationUnit &Unit, const AnalysisOptions &Options,
+                   const clang::tooling::CompileCommand &Command,
+                   ProjectGraph *UnitGraph, std::vector<std::string> *Inputs) {
+  Report R;
+  std::unique_ptr<ClangTidyContext> Context =
+      makeContext(Options, R.Errors, UnitGraph != nullptr);
+  SingleCommandDatabase Database(Command);
+  auto FileSystem = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
+      llvm::vfs::getRealFileSystem());
+  std::shared_ptr<InputCollector> Collector;
+  if (Inputs)
+    Collector = std::make_shared<InputCollector>(Command.Directory);
+  std::vector<ClangTidyError> Errors = runChecks(
+      *Context, Database, Unit.File, FileSystem, UnitGraph, Collector);
+  R.append(convertClangTidyErrors(Errors, Unit));
+  if (Collector)
+    for (std::string &Input : Collector->inputs())
+      Inputs->push_back(std::move(Input));
+  return R;
+}
+
+} // namespace
+
 Report analyzeTranslationUnit(const TranslationUnit &Unit,
                               const AnalysisOptions &Options,
-                              ProjectGraph *UnitGraph) {
+                              ProjectGraph *UnitGraph, UnitRunOptions *Run) {
   Report R;
-  const bool ProjectRun = UnitGraph != nullptr;
-  ClangTidyContext Context(makeOptionsProvider(Options, R.Errors, ProjectRun),
-                           /*AllowEnablingAnalyzerAlphaCheckers=*/false,
-                           /*EnableModuleHeadersParsing=*/false,
-                           /*ExperimentalCustomChecks=*/false);
-  if (!hasEnabledCheck(Context, Unit.File)) {
+  std::unique_ptr<ClangTidyContext> Context =
+      makeContext(Options, R.Errors, UnitGraph != nullptr);
+  if (!hasEnabledCheck(*Context, Unit.File)) {
     R.Errors.push_back({Unit.File, "no trainlint check is enabled for this "
                                    "file by --checks and its .clang-tidy"});
     return R;
   }
-  SingleCommandDatabase Database(withResourceDir(Unit.Command));
-  auto FileSystem = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
-      llvm::vfs::getRealFileSystem());
-  std::vector<ClangTidyError> Errors =
-      runChecks(Context, Database, Unit.File, FileSystem, UnitGraph);
-  R.append(convertClangTidyErrors(Errors, Unit));
-  return R;
+  // The errors of the configuration are reported by the analysis itself.
+  R.Errors.clear();
+  clang::tooling::CompileCommand Command = withResourceDir(Unit.Command);
+  std::vector<std::string> *Inputs = Run ? Run->Inputs : nullptr;
+  if (Run && !Run->PreambleDirectory.empty())
+    if (std::optional<Preamble> P =
+            preambleFor(*Context, Command, Unit, Run->PreambleDirectory)) {
+      Report WithPreamble =
+          analyzeOnce(Unit, Options, PreambleStore::withPreamble(Command, *P),
+                      UnitGraph, Inputs);
+      bool Compiles =
+          llvm::none_of(WithPreamble.Errors, [&](const ToolError &E) {
+            return E.File == Unit.File;
+          });
+      if (Compiles) {
+        Run->UsedPreamble = true;
+        if (Inputs)
+          Inputs->insert(Inputs->end(), P->Inputs.begin(), P->Inputs.end());
+        return WithPreamble;
+      }
+      // A unit that does not compile with the preamble may be one whose
+      // headers are not what the preamble assumed: the analysis without it
+      // decides.
+      if (UnitGraph)
+        *UnitGraph = ProjectGraph();
+      if (Inputs)
+        Inputs->clear();
+    }
+  return analyzeOnce(Unit, Options, Command, UnitGraph, Inputs);
 }
 
 Report convertClangTidyErrors(llvm::ArrayRef<ClangTidyError> Errors,

@@ -37,6 +37,17 @@ struct AnalysisOptions {
   std::optional<std::string> Level;
 };
 
+/// What a run asks of the analysis of one unit beyond its findings.
+struct UnitRunOptions {
+  /// Where shared preambles (Preamble.h) are kept; empty: none is used.
+  std::string PreambleDirectory;
+  /// Receives every file the analysis read, absolute, the preamble's
+  /// included.
+  std::vector<std::string> *Inputs = nullptr;
+  /// Set when the unit was analyzed with a preamble.
+  bool UsedPreamble = false;
+};
+
 /// Checks that \p Options can configure a run (a `--config` that parses);
 /// returns a message or the empty string.
 std::string validateAnalysisOptions(const AnalysisOptions &Options);
@@ -48,9 +59,14 @@ std::string validateAnalysisOptions(const AnalysisOptions &Options);
 /// one). With \p UnitGraph, the run is part of a project run: findings whose
 /// hot path only the project can decide come back as candidates
 /// (ProjectHotPath.h), and the unit's graph is stored there.
+/// With \p Run, the unit's leading system headers come from a shared
+/// preamble when they can (a unit that does not compile with it is analyzed
+/// again without it, so that the preamble never changes a finding), and the
+/// files read are recorded.
 Report analyzeTranslationUnit(const TranslationUnit &Unit,
                               const AnalysisOptions &Options,
-                              ProjectGraph *UnitGraph = nullptr);
+                              ProjectGraph *UnitGraph = nullptr,
+                              UnitRunOptions *Run = nullptr);
 
 /// Turns what clang-tidy reported for \p Unit into findings (trainlint's
 /// checks only, each with its warning's own fix-it and never a note's) and

@@ -51,6 +51,11 @@ struct CheckOptions {
   bool ShowProgress = true;
   bool ListFiles = false;
   bool Help = false;
+  bool UseCache = true;
+  bool UsePreamble = true;
+  std::optional<std::string> CacheDir;
+  uint64_t CacheBytes = DefaultCacheBytes;
+  bool Stats = false;
 };
 
 std::vector<OptionSpec> checkOptionSpecs(CheckOptions &O) {
@@ -60,9 +65,9 @@ std::vector<OptionSpec> checkOptionSpecs(CheckOptions &O) {
       return std::string();
     };
   };
-  auto Set = [](bool &Out) {
-    return [&Out](llvm::StringRef) {
-      Out = true;
+  auto Set = [](bool &Out, bool Value = true) {
+    return [&Out, Value](llvm::StringRef) {
+      Out = Value;
       return std::string();
     };
   };
@@ -193,6 +198,37 @@ std::vector<OptionSpec> checkOptionSpecs(CheckOptions &O) {
          O.ShowProgress = false;
          return std::string();
        }},
+      {{"--no-cache"},
+       "",
+       "analyze every file, even those unchanged since the last run",
+       Set(O.UseCache, false)},
+      {{"--no-preamble"},
+       "",
+       "parse the system headers of each file anew instead of loading the "
+       "shared precompiled preamble",
+       Set(O.UsePreamble, false)},
+      {{"--cache-dir"},
+       "DIR",
+       "keep the results and preambles in DIR (default: "
+       ".trainlint-cache in the compile database's folder)",
+       Store(O.CacheDir)},
+      {{"--cache-size"},
+       "SIZE",
+       "keep the cache folder under SIZE bytes, with a K, M or G suffix "
+       "(default: 4G); the least recently used go first",
+       [&O](llvm::StringRef V) {
+         std::optional<uint64_t> Bytes = parseByteSize(V);
+         if (!Bytes)
+           return "invalid --cache-size '" + V.str() +
+                  "': expected a size such as 500M or 2G";
+         O.CacheBytes = *Bytes;
+         return std::string();
+       }},
+      {{"--stats"},
+       "",
+       "say on standard error how many files were analyzed and how many "
+       "taken from the cache",
+       Set(O.Stats)},
       {{"--list-files"},
        "",
        "print the translation units that would be analyzed, and stop",
@@ -415,9 +451,25 @@ int runCheckCommand(llvm::ArrayRef<const char *> Args,
   Run.ShowProgress =
       O.ShowProgress && llvm::sys::Process::StandardErrIsDisplayed();
   Run.ProjectRoot = O.Selection.ProjectRoot;
+  std::string CacheDir = cacheFolder(O.CacheDir, Plan.DatabaseDirectory);
+  std::optional<ResultCache> Cache;
+  if (!CacheDir.empty()) {
+    Cache.emplace(CacheDir, O.CacheBytes, O.Analysis, Executable);
+    if (O.UseCache)
+      Run.Cache = &*Cache;
+    if (O.UsePreamble)
+      Run.PreambleDirectory = Cache->preambleDirectory();
+  }
   ProjectSummary Summary;
   Summary.ProjectRoot = O.Selection.ProjectRoot;
-  Report R = runTranslationUnits(Plan.Units, Run, Executable, Summary.Graph);
+  RunStats Stats;
+  Report R =
+      runTranslationUnits(Plan.Units, Run, Executable, Summary.Graph, &Stats);
+  if (O.Stats)
+    llvm::errs() << "trainlint: " << Plan.Units.size()
+                 << " translation units: " << Stats.Analyzed << " analyzed ("
+                 << Stats.WithPreamble << " with a shared preamble), "
+                 << Stats.FromCache << " from the cache\n";
   Summary.Candidates = takeCandidates(R);
   for (ToolError &E : Plan.Errors)
     R.Errors.push_back(std::move(E));

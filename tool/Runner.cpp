@@ -14,7 +14,9 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
+#include <mutex>
 #include <thread>
 
 namespace trainlint {
@@ -27,7 +29,8 @@ namespace {
 // --- The job file: one unit and the options, parent to worker ------------
 
 json::Value jobToJson(const TranslationUnit &Unit,
-                      const AnalysisOptions &Options) {
+                      const AnalysisOptions &Options,
+                      llvm::StringRef PreambleDirectory) {
   json::Object Job{
       {"file", Unit.File},
       {"directory", Unit.Command.Directory},
@@ -40,11 +43,13 @@ json::Value jobToJson(const TranslationUnit &Unit,
     Job["config"] = *Options.Config;
   if (Options.Level)
     Job["level"] = *Options.Level;
+  if (!PreambleDirectory.empty())
+    Job["preambles"] = PreambleDirectory;
   return Job;
 }
 
 bool jobFromJson(const json::Value &V, TranslationUnit &Unit,
-                 AnalysisOptions &Options) {
+                 AnalysisOptions &Options, std::string &PreambleDirectory) {
   const json::Object *Job = V.getAsObject();
   if (!Job)
     return false;
@@ -67,6 +72,8 @@ bool jobFromJson(const json::Value &V, TranslationUnit &Unit,
   Optional("checks", Options.Checks);
   Optional("config", Options.Config);
   Optional("level", Options.Level);
+  if (auto S = Job->getString("preambles"))
+    PreambleDirectory = S->str();
   return true;
 }
 
@@ -90,6 +97,53 @@ std::string lastLogLine(llvm::StringRef LogPath) {
   return Text.substr(Text.rfind('\n') + 1).trim().str();
 }
 
+/// A unit's report and graph from what a worker wrote; \p Failed is set
+/// when they do not read.
+Report readUnitOutputs(const TranslationUnit &Unit, const UnitOutputs &Outputs,
+                       ProjectGraph &Graph, bool &Failed) {
+  auto Failure = [&](const std::string &Why) {
+    Failed = true;
+    Report R;
+    R.Errors.push_back({Unit.File, Why});
+    return R;
+  };
+  Failed = false;
+  auto R = readJsonReport(Outputs.Result, Unit.File);
+  if (!R)
+    return Failure("the analysis wrote an unreadable result: " +
+                   llvm::toString(R.takeError()));
+  // A unit that did not get as far as its AST has no graph.
+  if (!Outputs.Graph.empty()) {
+    auto Parsed = json::parse(Outputs.Graph);
+    if (!Parsed)
+      return Failure("the analysis wrote an unreadable graph: " +
+                     llvm::toString(Parsed.takeError()));
+    auto UnitGraph = ProjectGraph::fromJson(*Parsed);
+    if (!UnitGraph)
+      return Failure("the analysis wrote an unreadable graph: " +
+                     llvm::toString(UnitGraph.takeError()));
+    Graph = std::move(*UnitGraph);
+  }
+  return std::move(*R);
+}
+
+/// What a worker read: `{"preamble": bool, "inputs": [paths]}`.
+void readInputs(llvm::StringRef Text, UnitOutputs &Outputs) {
+  auto Parsed = json::parse(Text);
+  if (!Parsed) {
+    llvm::consumeError(Parsed.takeError());
+    return;
+  }
+  const json::Object *Root = Parsed->getAsObject();
+  if (!Root)
+    return;
+  Outputs.UsedPreamble = Root->getBoolean("preamble").value_or(false);
+  if (const json::Array *Inputs = Root->getArray("inputs"))
+    for (const json::Value &Input : *Inputs)
+      if (auto S = Input.getAsString())
+        Outputs.Inputs.push_back(S->str());
+}
+
 /// Runs one worker and reads its report; anything else is an error for the
 /// unit.
 class WorkerRun {
@@ -100,17 +154,21 @@ public:
     JobPath = Base + ".job.json";
     ResultPath = Base + ".result.json";
     GraphPath = Base + ".graph.json";
+    InputsPath = Base + ".inputs.json";
     LogPath = Base + ".log";
   }
 
-  Report run(const TranslationUnit &Unit, const AnalysisOptions &Options,
-             ProjectGraph &Graph) {
+  /// Fills \p Outputs with what the worker wrote; \p Failed is set when
+  /// the unit has no readable result.
+  Report run(const TranslationUnit &Unit, const RunnerOptions &Options,
+             ProjectGraph &Graph, UnitOutputs &Outputs, bool &Failed) {
+    Failed = true;
     if (!writeFile(JobPath, [&](llvm::raw_ostream &OS) {
-          OS << jobToJson(Unit, Options);
+          OS << jobToJson(Unit, Options.Analysis, Options.PreambleDirectory);
         }))
       return failure(Unit, "cannot write the worker's job file");
-    llvm::StringRef Args[] = {Executable, "__analyze", JobPath, ResultPath,
-                              GraphPath};
+    llvm::StringRef Args[] = {Executable, "__analyze", JobPath,
+                              ResultPath, GraphPath,   InputsPath};
     std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef(""),
                                                   llvm::StringRef(LogPath),
                                                   llvm::StringRef(LogPath)};
@@ -128,23 +186,12 @@ public:
     auto Buffer = llvm::MemoryBuffer::getFile(ResultPath);
     if (!Buffer)
       return failure(Unit, "the analysis wrote no result");
-    auto R = readJsonReport((*Buffer)->getBuffer(), ResultPath);
-    if (!R)
-      return failure(Unit, "the analysis wrote an unreadable result: " +
-                               llvm::toString(R.takeError()));
-    // A unit that did not get as far as its AST has no graph.
-    if (auto GraphBuffer = llvm::MemoryBuffer::getFile(GraphPath)) {
-      auto Parsed = json::parse((*GraphBuffer)->getBuffer());
-      if (!Parsed)
-        return failure(Unit, "the analysis wrote an unreadable graph: " +
-                                 llvm::toString(Parsed.takeError()));
-      auto UnitGraph = ProjectGraph::fromJson(*Parsed);
-      if (!UnitGraph)
-        return failure(Unit, "the analysis wrote an unreadable graph: " +
-                                 llvm::toString(UnitGraph.takeError()));
-      Graph = std::move(*UnitGraph);
-    }
-    return std::move(*R);
+    Outputs.Result = (*Buffer)->getBuffer().str();
+    if (auto GraphBuffer = llvm::MemoryBuffer::getFile(GraphPath))
+      Outputs.Graph = (*GraphBuffer)->getBuffer().str();
+    if (auto InputsBuffer = llvm::MemoryBuffer::getFile(InputsPath))
+      readInputs((*InputsBuffer)->getBuffer(), Outputs);
+    return readUnitOutputs(Unit, Outputs, Graph, Failed);
   }
 
 private:
@@ -155,14 +202,51 @@ private:
   }
 
   std::string Executable;
-  std::string JobPath, ResultPath, GraphPath, LogPath;
+  std::string JobPath, ResultPath, GraphPath, InputsPath, LogPath;
 };
+
+/// Analyzes unit \p Index, or takes it from the cache.
+Report analyzeOrRecall(const TranslationUnit &Unit, size_t Index,
+                       const RunnerOptions &Options, llvm::StringRef Executable,
+                       llvm::StringRef TempDir, ProjectGraph &Graph,
+                       RunStats &Stats, std::mutex &StatsLock) {
+  std::string Key;
+  bool Failed;
+  if (Options.Cache) {
+    Key = Options.Cache->keyOf(Unit);
+    if (std::optional<UnitOutputs> Cached = Options.Cache->lookup(Key)) {
+      Report R = readUnitOutputs(Unit, *Cached, Graph, Failed);
+      // A damaged entry is as good as none.
+      if (!Failed) {
+        std::lock_guard<std::mutex> Guard(StatsLock);
+        ++Stats.FromCache;
+        return R;
+      }
+      Graph = ProjectGraph();
+    }
+  }
+  auto Started = std::chrono::system_clock::now();
+  UnitOutputs Outputs;
+  Report R = WorkerRun(Executable, TempDir, Index)
+                 .run(Unit, Options, Graph, Outputs, Failed);
+  {
+    std::lock_guard<std::mutex> Guard(StatsLock);
+    ++Stats.Analyzed;
+    Stats.WithPreamble += Outputs.UsedPreamble;
+  }
+  // A unit with errors (it does not compile, a header is missing) is
+  // analyzed again next time: what it lacks may have appeared.
+  if (Options.Cache && !Failed && R.Errors.empty() && !Outputs.Inputs.empty())
+    Options.Cache->store(Key, Outputs, Started);
+  return R;
+}
 
 } // namespace
 
 Report runTranslationUnits(llvm::ArrayRef<TranslationUnit> Units,
                            const RunnerOptions &Options,
-                           llvm::StringRef Executable, ProjectGraph &Graph) {
+                           llvm::StringRef Executable, ProjectGraph &Graph,
+                           RunStats *Stats) {
   Report Total;
   if (Units.empty())
     return Total;
@@ -176,12 +260,14 @@ Report runTranslationUnits(llvm::ArrayRef<TranslationUnit> Units,
   std::vector<ProjectGraph> Graphs(Units.size());
   Progress Bar(Units.size(), Options.ShowProgress);
   std::atomic<size_t> Next{0};
+  RunStats Counts;
+  std::mutex CountsLock;
   auto Work = [&] {
     for (size_t I = Next++; I < Units.size(); I = Next++) {
       std::string Name = relativeToRoot(Units[I].File, Options.ProjectRoot);
       Bar.started(Name);
-      Results[I] = WorkerRun(Executable, TempDir, I)
-                       .run(Units[I], Options.Analysis, Graphs[I]);
+      Results[I] = analyzeOrRecall(Units[I], I, Options, Executable, TempDir,
+                                   Graphs[I], Counts, CountsLock);
       Bar.finished(Name);
     }
   };
@@ -195,6 +281,10 @@ Report runTranslationUnits(llvm::ArrayRef<TranslationUnit> Units,
     Thread.join();
   Bar.done();
   removeTemporary(TempDir);
+  if (Options.Cache)
+    Options.Cache->evict();
+  if (Stats)
+    *Stats = Counts;
   for (Report &R : Results)
     Total.append(std::move(R));
   // In unit order, so that the first definition of a header's function is
@@ -205,9 +295,9 @@ Report runTranslationUnits(llvm::ArrayRef<TranslationUnit> Units,
 }
 
 int runAnalyzeCommand(llvm::ArrayRef<const char *> Args) {
-  if (Args.size() != 3) {
-    llvm::errs()
-        << "trainlint: __analyze is internal: __analyze JOB RESULT GRAPH\n";
+  if (Args.size() != 4) {
+    llvm::errs() << "trainlint: __analyze is internal: __analyze JOB RESULT "
+                    "GRAPH INPUTS\n";
     return 2;
   }
   auto Buffer = llvm::MemoryBuffer::getFile(Args[0]);
@@ -218,7 +308,8 @@ int runAnalyzeCommand(llvm::ArrayRef<const char *> Args) {
   auto Job = json::parse((*Buffer)->getBuffer());
   TranslationUnit Unit;
   AnalysisOptions Options;
-  if (!Job || !jobFromJson(*Job, Unit, Options)) {
+  UnitRunOptions Run;
+  if (!Job || !jobFromJson(*Job, Unit, Options, Run.PreambleDirectory)) {
     if (!Job)
       llvm::consumeError(Job.takeError());
     llvm::errs() << "trainlint: malformed job file " << Args[0] << "\n";
@@ -229,12 +320,19 @@ int runAnalyzeCommand(llvm::ArrayRef<const char *> Args) {
     if (llvm::sys::path::filename(Unit.File) == *CrashIn)
       std::abort();
   ProjectGraph Graph;
-  Report R = analyzeTranslationUnit(Unit, Options, &Graph);
+  std::vector<std::string> Inputs;
+  Run.Inputs = &Inputs;
+  Report R = analyzeTranslationUnit(Unit, Options, &Graph, &Run);
   EmitContext Ctx;
+  json::Object Read{{"preamble", Run.UsedPreamble},
+                    {"inputs", json::Array(Inputs)}};
   if (!writeFile(Args[1],
                  [&](llvm::raw_ostream &OS) { emitJson(R, OS, Ctx); }) ||
       !writeFile(Args[2],
-                 [&](llvm::raw_ostream &OS) { OS << Graph.toJson(); })) {
+                 [&](llvm::raw_ostream &OS) { OS << Graph.toJson(); }) ||
+      !writeFile(Args[3], [&](llvm::raw_ostream &OS) {
+        OS << json::Value(std::move(Read));
+      })) {
     llvm::errs() << "trainlint: cannot write " << Args[1] << "\n";
     return 2;
   }

@@ -13,6 +13,7 @@
 
 #include "Analyzer.h"
 #include "Finding.h"
+#include "ResultCache.h"
 #include "TranslationUnits.h"
 #include "model/ProjectGraph.h"
 #include "llvm/ADT/ArrayRef.h"
@@ -27,19 +28,33 @@ struct RunnerOptions {
   bool ShowProgress = false;
   /// Progress names files relative to it.
   std::string ProjectRoot;
+  /// Takes the analyses of unchanged units from here and keeps the new ones;
+  /// none when null.
+  ResultCache *Cache = nullptr;
+  /// Where the shared preambles are kept; empty: none is used.
+  std::string PreambleDirectory;
+};
+
+/// How the units of a run were analyzed, for `--stats`.
+struct RunStats {
+  size_t Analyzed = 0;
+  size_t WithPreamble = 0;
+  size_t FromCache = 0;
 };
 
 /// Analyzes \p Units with workers started from \p Executable, as one
 /// project run: the findings whose hot path only the project can decide come
 /// back as candidates (ProjectHotPath.h), and \p Graph receives the units'
-/// graphs.
+/// graphs. \p Stats, when given, counts the units analyzed and those taken
+/// from the cache.
 Report runTranslationUnits(llvm::ArrayRef<TranslationUnit> Units,
                            const RunnerOptions &Options,
-                           llvm::StringRef Executable, ProjectGraph &Graph);
+                           llvm::StringRef Executable, ProjectGraph &Graph,
+                           RunStats *Stats = nullptr);
 
-/// The worker: `trainlint __analyze JOB RESULT GRAPH` reads the job file,
-/// analyzes its unit and writes the JSON report to RESULT and the unit's
-/// graph to GRAPH. For tests only, the
+/// The worker: `trainlint __analyze JOB RESULT GRAPH INPUTS` reads the job
+/// file, analyzes its unit and writes the JSON report to RESULT, the unit's
+/// graph to GRAPH and the files it read to INPUTS. For tests only, the
 /// environment variable TRAINLINT_TEST_CRASH_IN=NAME makes the worker abort
 /// on a unit whose file name is NAME.
 int runAnalyzeCommand(llvm::ArrayRef<const char *> Args);

@@ -152,6 +152,7 @@ private:
       Primary = clang::tooling::FixedCompilationDatabase::loadFromFile(Flags,
                                                                        Message);
       PrimaryName = std::string(Flags);
+      Plan.DatabaseDirectory = BuildPath;
       if (!Primary)
         Plan.Errors.push_back(makeError(Flags, Message));
       return;
@@ -164,6 +165,7 @@ private:
 
   void loadJson(const std::string &Json) {
     PrimaryName = Json;
+    Plan.DatabaseDirectory = path::parent_path(Json).str();
     auto Buffer = llvm::MemoryBuffer::getFile(Json);
     if (!Buffer) {
       Plan.Errors.push_back(makeError(Json, Buffer.getError().message()));

@@ -24,6 +24,22 @@ struct TranslationUnit {
   clang::tooling::CompileCommand Command;
 };
 
+/// A compile database of one command, whatever file is asked: the one the
+/// planner chose for a unit, or a command made from it.
+class SingleCommandDatabase : public clang::tooling::CompilationDatabase {
+public:
+  explicit SingleCommandDatabase(clang::tooling::CompileCommand Command)
+      : Command(std::move(Command)) {}
+
+  std::vector<clang::tooling::CompileCommand>
+  getCompileCommands(llvm::StringRef) const override {
+    return {Command};
+  }
+
+private:
+  clang::tooling::CompileCommand Command;
+};
+
 /// Share K (1-based) of N of the translation units.
 struct Shard {
   unsigned Index = 1;
@@ -58,6 +74,9 @@ struct UnitSelection {
 struct UnitPlan {
   std::vector<TranslationUnit> Units;
   std::vector<ToolError> Errors;
+  /// The folder of the compile database (or compile_flags.txt); empty for
+  /// the flags after `--`.
+  std::string DatabaseDirectory;
 };
 
 /// The translation units to analyze, sorted by path, and the inputs that
