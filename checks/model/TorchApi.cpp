@@ -117,6 +117,18 @@ LayerKind layerKindOf(const CXXRecordDecl *RD) {
   return LayerKind::Other;
 }
 
+const CXXRecordDecl *calledModuleClass(const CallExpr &Call) {
+  if (!isModuleCall(Call))
+    return nullptr;
+  const Expr *Object = nullptr;
+  if (const auto *Member = dyn_cast<CXXMemberCallExpr>(&Call))
+    Object = Member->getImplicitObjectArgument();
+  else if (Call.getNumArgs() > 0)
+    Object = Call.getArg(0);
+  // Past the conversion to the base class that defines the method.
+  return Object ? recordOf(Object->IgnoreParenImpCasts()->getType()) : nullptr;
+}
+
 bool isTensorType(QualType T) {
   const CXXRecordDecl *RD = recordOf(T.getNonReferenceType());
   if (!RD || T->isPointerType())

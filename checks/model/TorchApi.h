@@ -61,6 +61,11 @@ enum class LayerKind {
 /// class of the user's derived from it) or its holder (`torch::nn::Conv2d`).
 LayerKind layerKindOf(const clang::CXXRecordDecl *RD);
 
+/// The module class that the module call \p Call runs, from the object it
+/// is called on: `torch::nn::BatchNorm1dImpl` for `bn->forward(x)`, whose
+/// forward libtorch defines in a base class. Null for other calls.
+const clang::CXXRecordDecl *calledModuleClass(const clang::CallExpr &Call);
+
 /// A `torch::data` data loader (stateless or stateful).
 bool isDataLoaderType(clang::QualType T);
 

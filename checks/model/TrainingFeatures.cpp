@@ -105,9 +105,7 @@ unsigned methodFeatures(const CallExpr &Call, const CXXMethodDecl &MD,
 unsigned trainingFeaturesOf(const CallExpr &Call) {
   const FunctionDecl *FD = Call.getDirectCallee();
   // A holder's `conv(x)` is an operator, with no identifier of its own.
-  if (isModuleCall(Call) &&
-      layerKindOf(cast<CXXMethodDecl>(FD)->getParent()) ==
-          LayerKind::Convolution)
+  if (layerKindOf(calledModuleClass(Call)) == LayerKind::Convolution)
     return ConvolutionSignal;
   if (!FD || !FD->getDeclName().isIdentifier())
     return NoSignal;

@@ -33,9 +33,7 @@ AST_MATCHER(CXXRecordDecl, isSequentialClass) {
 }
 
 AST_MATCHER(CallExpr, callsBatchNorm) {
-  return isModuleCall(Node) &&
-         layerKindOf(cast<CXXMethodDecl>(Node.getDirectCallee())->getParent()) ==
-             LayerKind::BatchNorm;
+  return layerKindOf(calledModuleClass(Node)) == LayerKind::BatchNorm;
 }
 
 LayerKind layerKindOfExpr(const Expr *E) {
@@ -77,6 +75,23 @@ std::optional<BuiltConvolution> convolutionBuiltBy(const Expr *E) {
     return std::nullopt;
   }
   return std::nullopt;
+}
+
+/// The block statement that holds \p E, with its place in the block; a
+/// null block when \p E is not in one.
+std::pair<const CompoundStmt *, CompoundStmt::const_body_iterator>
+statementOf(const Expr &E, const HotPathModel &Model) {
+  const Stmt *Statement = &E;
+  const Stmt *Up = Model.parentOf(E);
+  while (Up && !isa<CompoundStmt>(Up))
+    Statement = Up, Up = Model.parentOf(*Up);
+  const auto *Block = dyn_cast_or_null<CompoundStmt>(Up);
+  if (!Block)
+    return {nullptr, {}};
+  auto It = llvm::find(Block->body(), Statement);
+  if (It == Block->body_end())
+    return {nullptr, {}};
+  return {Block, It};
 }
 
 /// The variable or member a module call is made on: `conv1` in
@@ -345,21 +360,14 @@ void OptimConvBiasBeforeBatchnormCheck::checkPushBack(
     return;
   // The next statement of the block pushes a batch normalization onto the
   // same Sequential.
-  const HotPathModel &Model = HotPathModel::get(Ctx);
-  const Stmt *Statement = &Push;
-  const Stmt *Up = Model.writtenParentOf(Push);
-  if (Up && !isa<CompoundStmt>(Up))
-    Statement = Up, Up = Model.parentOf(*Up);
-  const auto *Block = dyn_cast_or_null<CompoundStmt>(Up);
-  if (!Block)
-    return;
-  const auto *It = llvm::find(Block->body(), Statement);
-  if (It == Block->body_end() || std::next(It) == Block->body_end())
+  auto [Block, It] = statementOf(Push, HotPathModel::get(Ctx));
+  if (!Block || std::next(It) == Block->body_end())
     return;
   const auto *Next = dyn_cast<Expr>(*std::next(It));
   const auto *NextPush =
-      Next ? dyn_cast<CXXMemberCallExpr>(ignoreUnwritten(Next)) : nullptr;
+      Next ? dyn_cast<CXXMemberCallExpr>(Next->IgnoreImplicit()) : nullptr;
   if (!NextPush || NextPush->getNumArgs() == 0 || !NextPush->getMethodDecl() ||
+      !NextPush->getMethodDecl()->getDeclName().isIdentifier() ||
       NextPush->getMethodDecl()->getName() != "push_back" ||
       NextPush->getMethodDecl()->getParent() != Push.getMethodDecl()->getParent())
     return;
@@ -391,15 +399,8 @@ void OptimConvBiasBeforeBatchnormCheck::checkForward(const CallExpr &NormCall,
   // `x = conv1->forward(x); x = bn1->forward(x);`: the input is what the
   // statement before assigned.
   if (const auto *Ref = dyn_cast<DeclRefExpr>(Input)) {
-    const Stmt *Statement = &NormCall;
-    const Stmt *Up = Model.parentOf(NormCall);
-    while (Up && !isa<CompoundStmt>(Up))
-      Statement = Up, Up = Model.parentOf(*Up);
-    const auto *Block = dyn_cast_or_null<CompoundStmt>(Up);
-    if (!Block)
-      return;
-    const auto *It = llvm::find(Block->body(), Statement);
-    if (It == Block->body_begin() || It == Block->body_end())
+    auto [Block, It] = statementOf(NormCall, Model);
+    if (!Block || It == Block->body_begin())
       return;
     const Stmt *Previous = *std::prev(It);
     const Expr *Assigned = assignedTo(Previous, *Ref->getDecl());
@@ -410,9 +411,8 @@ void OptimConvBiasBeforeBatchnormCheck::checkForward(const CallExpr &NormCall,
             Assigned = Var->getInit();
     ConvCall = Assigned ? dyn_cast<CallExpr>(ignoreUnwritten(Assigned)) : nullptr;
   }
-  if (!ConvCall || !isModuleCall(*ConvCall) ||
-      layerKindOf(cast<CXXMethodDecl>(ConvCall->getDirectCallee())->getParent()) !=
-          LayerKind::Convolution)
+  if (!ConvCall ||
+      layerKindOf(calledModuleClass(*ConvCall)) != LayerKind::Convolution)
     return;
   const ValueDecl *Conv = moduleObjectOf(*ConvCall);
   if (!Conv)
