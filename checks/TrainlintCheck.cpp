@@ -5,6 +5,7 @@
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
+#include "clang/ASTMatchers/ASTMatchers.h"
 #include <mutex>
 #include <set>
 
@@ -102,6 +103,12 @@ void TrainlintCheck::noteProjectCondition(const HotPathModel &Model) {
   if (std::optional<DeferredHotPath> Condition = Model.projectCondition())
     diag(SourceLocation(), "%0", DiagnosticIDs::Note)
         << encodeDeferredNote(*Condition);
+}
+
+clang::ast_matchers::internal::BindableMatcher<clang::Stmt> userLoop() {
+  using namespace clang::ast_matchers;
+  return stmt(anyOf(forStmt(), cxxForRangeStmt(), whileStmt(), doStmt()),
+              unless(isExpansionInSystemHeader()));
 }
 
 void TrainlintCheck::noteLack(const Lack &L) {

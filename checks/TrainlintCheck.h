@@ -13,6 +13,11 @@ namespace trainlint {
 /// checks/CheckList.def against the configured `trainlint.Level`, hands the
 /// hot-path options (`trainlint.AssumeAccelerator`, `trainlint.Summary`) to
 /// the models, and names the hot-path context of a finding in notes.
+/// Matches a loop of the user's code (for, range-for, while, do), for the
+/// checks that report what a training loop lacks; HotPathModel::isStepLoop
+/// then keeps the step loops.
+clang::ast_matchers::internal::BindableMatcher<clang::Stmt> userLoop();
+
 class TrainlintCheck : public clang::tidy::ClangTidyCheck {
 public:
   TrainlintCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);

@@ -135,7 +135,9 @@ std::vector<Finding> resolveCandidates(const ProjectSummary &Summary) {
     // Its unit names no device but the CPU, and neither does the project.
     if (D.NeedsAccelerator && G.Devices != DeviceEvidence::MaybeAccelerator)
       continue;
-    // What the loop does or lacks, with the calls that left its unit.
+    // What the loop or the whole program does or lacks, with the calls that
+    // left its unit; a finding for a CPU-only program, on the project's
+    // devices.
     if (!Analysis.holds(D))
       continue;
     if (D.Decided) {

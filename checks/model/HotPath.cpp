@@ -416,6 +416,8 @@ public:
       Devices.Called.insert(Construct->getConstructor()->getCanonicalDecl());
       if (isNoGradGuard(*Construct))
         F.Signals.push_back({NoGradSignal, Loop});
+      if (unsigned Sig = trainingFeaturesOf(*Construct))
+        F.Signals.push_back({Sig, Loop});
     }
     if (const auto *Ref = dyn_cast<DeclRefExpr>(S))
       if (namesReducedPrecision(*Ref))
@@ -1268,6 +1270,60 @@ std::optional<Lack> HotPathModel::lacks(const Stmt *Loop,
   if (!P->Options.ProjectRun)
     return std::nullopt;
   return Lack{std::move(D)};
+}
+
+std::optional<Lack> HotPathModel::programLacks(unsigned MustDo,
+                                               unsigned MustLack) const {
+  unsigned Does = programSignals();
+  if (Does & MustLack)
+    return std::nullopt;
+  unsigned Missing = MustDo & ~Does;
+  // With a summary the program is the project; alone, it is the unit.
+  if (!P->Options.ProjectRun)
+    return Missing ? std::nullopt : std::optional<Lack>(Lack{});
+  if (!Missing && !MustLack)
+    return Lack{};
+  // Another unit of the project may do what is missing, or what must lack.
+  DeferredHotPath D;
+  D.Decided = true;
+  D.ProgramMustDo = Missing;
+  D.ProgramMustLack = MustLack;
+  return Lack{std::move(D)};
+}
+
+std::optional<Lack> HotPathModel::cpuOnlyProgram() const {
+  switch (P->Options.Accelerator) {
+  case AcceleratorAssumption::Always:
+    return std::nullopt;
+  case AcceleratorAssumption::Never:
+    return Lack{};
+  case AcceleratorAssumption::Auto:
+    break;
+  }
+  if (P->Devices == DeviceEvidence::MaybeAccelerator ||
+      (P->Project && P->Combined.Devices == DeviceEvidence::MaybeAccelerator))
+    return std::nullopt;
+  if (!P->Options.ProjectRun)
+    return Lack{};
+  DeferredHotPath D;
+  D.Decided = true;
+  D.NeedsCpuOnly = true;
+  return Lack{std::move(D)};
+}
+
+bool HotPathModel::isStepLoop(const Stmt &Loop) const {
+  auto Entry = P->LoopIndex.find(&Loop);
+  if (Entry == P->LoopIndex.end() || Entry->second.first->Key.empty())
+    return false;
+  auto Step = P->analysis().stepLoopOf(Entry->second.first->Key,
+                                       Entry->second.second);
+  return Step && Step->second == Entry->second.second;
+}
+
+Lack bothHold(const Lack &A, const Lack &B) {
+  if (!A.Deferred || !B.Deferred)
+    return A.Deferred ? A : B;
+  return Lack{bothHold(*A.Deferred, *B.Deferred)};
 }
 
 std::pair<std::vector<GraphCall>, bool>

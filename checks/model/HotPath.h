@@ -117,6 +117,10 @@ struct ModeSetting {
   const clang::Stmt *Where = nullptr;
 };
 
+/// A finding that holds where both \p A and \p B hold, with one deferred
+/// condition for the project when either leaves one (bothHold()).
+Lack bothHold(const Lack &A, const Lack &B);
+
 /// Whether a check accepts a deferred context from classify().
 enum class Deferral { Allow, Forbid };
 
@@ -224,6 +228,23 @@ public:
   std::optional<Lack> lacks(const clang::Stmt *Loop,
                             const clang::FunctionDecl *Function,
                             unsigned MustDo, unsigned MustLack) const;
+
+  /// For a finding about what the whole program does or lacks, wherever it
+  /// does it: whether programSignals() has every signal of \p MustDo and
+  /// none of \p MustLack. In a project run, what another unit may do is
+  /// deferred to the project (DeferredHotPath::ProgramMustDo, ProgramMustLack).
+  std::optional<Lack> programLacks(unsigned MustDo, unsigned MustLack) const;
+
+  /// For a finding that holds only where the program runs on the CPU alone:
+  /// nothing when the unit (with a summary, the project) names an
+  /// accelerator or leaves the device to run time, or the options assume an
+  /// accelerator. In a project run, whether another unit names one is
+  /// deferred to the project (DeferredHotPath::NeedsCpuOnly).
+  std::optional<Lack> cpuOnlyProgram() const;
+
+  /// Whether \p Loop is a step loop itself, not a loop nested in one: the
+  /// loop that a finding about what training lacks points at.
+  bool isStepLoop(const clang::Stmt &Loop) const;
 
   /// The calls to \p Function that the unit and a summary know, with
   /// whether each is made with gradient recording off (a no-grad guard in

@@ -3,6 +3,7 @@
 #include "ProjectGraph.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
+#include <cassert>
 #include <deque>
 #include <set>
 #include <tuple>
@@ -342,7 +343,10 @@ std::string encodeDeferredNote(const DeferredHotPath &D) {
                        {"needs_untimed_loop", D.NeedsUntimedLoop},
                        {"decided", D.Decided},
                        {"must_do", D.MustDo},
-                       {"must_lack", D.MustLack}};
+                       {"must_lack", D.MustLack},
+                       {"needs_cpu_only", D.NeedsCpuOnly},
+                       {"program_must_do", D.ProgramMustDo},
+                       {"program_must_lack", D.ProgramMustLack}};
   std::string Text;
   llvm::raw_string_ostream OS(Text);
   OS << DeferredNotePrefix << llvm::json::Value(std::move(O));
@@ -371,7 +375,28 @@ std::optional<DeferredHotPath> decodeDeferredNote(llvm::StringRef Message) {
   D.Decided = O->getBoolean("decided").value_or(false);
   D.MustDo = static_cast<unsigned>(O->getInteger("must_do").value_or(0));
   D.MustLack = static_cast<unsigned>(O->getInteger("must_lack").value_or(0));
+  D.NeedsCpuOnly = O->getBoolean("needs_cpu_only").value_or(false);
+  D.ProgramMustDo =
+      static_cast<unsigned>(O->getInteger("program_must_do").value_or(0));
+  D.ProgramMustLack =
+      static_cast<unsigned>(O->getInteger("program_must_lack").value_or(0));
   return D;
+}
+
+DeferredHotPath bothHold(const DeferredHotPath &A, const DeferredHotPath &B) {
+  assert((A.Function.empty() || B.Function.empty()) &&
+         "two deferred findings about different code cannot be joined");
+  DeferredHotPath Joined = A.Function.empty() ? B : A;
+  const DeferredHotPath &Other = A.Function.empty() ? A : B;
+  Joined.NeedsAccelerator |= Other.NeedsAccelerator;
+  Joined.NeedsUntimedLoop |= Other.NeedsUntimedLoop;
+  Joined.NeedsCpuOnly |= Other.NeedsCpuOnly;
+  Joined.MustDo |= Other.MustDo;
+  Joined.MustLack |= Other.MustLack;
+  Joined.ProgramMustDo |= Other.ProgramMustDo;
+  Joined.ProgramMustLack |= Other.ProgramMustLack;
+  Joined.Decided = A.Decided && B.Decided;
+  return Joined;
 }
 
 // --- The analysis ---------------------------------------------------------
@@ -681,6 +706,14 @@ HotAnalysis::signalsOutsideTrainingLoops(llvm::StringRef Function) const {
 }
 
 bool HotAnalysis::holds(const DeferredHotPath &D) const {
+  if (D.NeedsCpuOnly && Graph.Devices == DeviceEvidence::MaybeAccelerator)
+    return false;
+  if (D.ProgramMustDo || D.ProgramMustLack) {
+    unsigned Program = Graph.programSignals();
+    if ((Program & D.ProgramMustDo) != D.ProgramMustDo ||
+        (Program & D.ProgramMustLack))
+      return false;
+  }
   if (!D.MustDo && !D.MustLack)
     return true;
   unsigned Does = D.At.Loop >= 0 ? loopSignals(D.Function, D.At.Loop)

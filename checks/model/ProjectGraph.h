@@ -90,6 +90,9 @@ enum Signal : unsigned {
   ReducedPrecisionSignal = 2048,
   /// The cuDNN autotuner turned on (setBenchmarkCuDNN(true)).
   CudnnBenchmarkSignal = 4096,
+  /// A convolution module (Conv1d/2d/3d, ConvTranspose1d/2d/3d) built or
+  /// called: the program trains a convolutional network.
+  ConvolutionSignal = 8192,
   /// A call into the user's code that no graph at hand defines, or deeper
   /// than the analysis follows: it may do anything. Only queries of what a
   /// loop or a function does report it (HotAnalysis::loopSignals).
@@ -269,7 +272,20 @@ struct DeferredHotPath {
   /// The check has decided and worded the finding's hot path in its unit;
   /// only NeedsAccelerator is left to the project.
   bool Decided = false;
+  /// The opposite of NeedsAccelerator: the finding holds only if the whole
+  /// project names no accelerator and leaves no device to run time.
+  bool NeedsCpuOnly = false;
+  /// For a finding about what the whole program does or lacks, wherever it
+  /// does it (ProjectGraph::programSignals()): it holds only if the project
+  /// does every signal of ProgramMustDo and none of ProgramMustLack.
+  unsigned ProgramMustDo = NoSignal;
+  unsigned ProgramMustLack = NoSignal;
 };
+
+/// A deferred finding that holds only where both \p A and \p B hold: their
+/// conditions joined, on the function and position of the one that names
+/// a function (at most one may). Decided when both are.
+DeferredHotPath bothHold(const DeferredHotPath &A, const DeferredHotPath &B);
 
 inline constexpr llvm::StringLiteral DeferredNotePrefix =
     "trainlint-deferred-hot-path: ";
@@ -331,7 +347,10 @@ public:
   /// another does nothing of training outside them.
   unsigned signalsOutsideTrainingLoops(llvm::StringRef Function) const;
 
-  /// Whether a deferred finding's MustDo and MustLack hold on this graph.
+  /// Whether a deferred finding's conditions on what code does hold on this
+  /// graph: MustDo and MustLack on its loop or function, ProgramMustDo and
+  /// ProgramMustLack on the whole program, and NeedsCpuOnly on the graph's
+  /// devices. (NeedsAccelerator and the hot path are the tool's to decide.)
   bool holds(const DeferredHotPath &D) const;
 
   /// The calls of the graph to \p Usr: each the caller's key and the

@@ -81,6 +81,54 @@ bool isModuleCall(const CallExpr &Call) {
   return MD->getDeclName().isIdentifier() && MD->getName() == "forward";
 }
 
+/// The module a ModuleHolder \p RD (or a class derived from one) holds.
+static const CXXRecordDecl *heldModule(const CXXRecordDecl *RD) {
+  for (int Depth = 0; RD && Depth < 8; ++Depth) {
+    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
+      if (Spec->getName() == "ModuleHolder" && isInNamespace(Spec, "torch::nn") &&
+          Spec->getTemplateArgs().size() == 1 &&
+          Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type)
+        return Spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
+    if (!RD->hasDefinition() || RD->getDefinition()->getNumBases() != 1)
+      return nullptr;
+    RD = recordOf(RD->getDefinition()->bases_begin()->getType());
+  }
+  return nullptr;
+}
+
+LayerKind layerKindOf(const CXXRecordDecl *RD) {
+  if (!RD)
+    return LayerKind::Other;
+  if (const CXXRecordDecl *Held = heldModule(RD))
+    RD = Held;
+  static constexpr llvm::StringLiteral Convolutions[] = {
+      "torch::nn::Conv1dImpl",          "torch::nn::Conv2dImpl",
+      "torch::nn::Conv3dImpl",          "torch::nn::ConvTranspose1dImpl",
+      "torch::nn::ConvTranspose2dImpl", "torch::nn::ConvTranspose3dImpl"};
+  static constexpr llvm::StringLiteral BatchNorms[] = {
+      "torch::nn::BatchNorm1dImpl", "torch::nn::BatchNorm2dImpl",
+      "torch::nn::BatchNorm3dImpl", "torch::nn::BatchNormImpl"};
+  for (llvm::StringRef Name : Convolutions)
+    if (isSameOrDerivedFrom(RD, Name))
+      return LayerKind::Convolution;
+  for (llvm::StringRef Name : BatchNorms)
+    if (isSameOrDerivedFrom(RD, Name))
+      return LayerKind::BatchNorm;
+  return LayerKind::Other;
+}
+
+const CXXRecordDecl *calledModuleClass(const CallExpr &Call) {
+  if (!isModuleCall(Call))
+    return nullptr;
+  const Expr *Object = nullptr;
+  if (const auto *Member = dyn_cast<CXXMemberCallExpr>(&Call))
+    Object = Member->getImplicitObjectArgument();
+  else if (Call.getNumArgs() > 0)
+    Object = Call.getArg(0);
+  // Past the conversion to the base class that defines the method.
+  return Object ? recordOf(Object->IgnoreParenImpCasts()->getType()) : nullptr;
+}
+
 bool isTensorType(QualType T) {
   const CXXRecordDecl *RD = recordOf(T.getNonReferenceType());
   if (!RD || T->isPointerType())

@@ -47,6 +47,25 @@ bool isModuleClass(const clang::CXXRecordDecl *RD);
 /// A call of a module: `net->forward(x)`, or a holder's `net(x)`.
 bool isModuleCall(const clang::CallExpr &Call);
 
+/// The layers some checks look for, by the module class libtorch gives them.
+enum class LayerKind {
+  Other,
+  /// Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d,
+  /// ConvTranspose3d.
+  Convolution,
+  /// BatchNorm1d, BatchNorm2d, BatchNorm3d, and libtorch 1.4's BatchNorm.
+  BatchNorm,
+};
+
+/// The layer \p RD is: the module class (`torch::nn::Conv2dImpl`, or a
+/// class of the user's derived from it) or its holder (`torch::nn::Conv2d`).
+LayerKind layerKindOf(const clang::CXXRecordDecl *RD);
+
+/// The module class that the module call \p Call runs, from the object it
+/// is called on: `torch::nn::BatchNorm1dImpl` for `bn->forward(x)`, whose
+/// forward libtorch defines in a base class. Null for other calls.
+const clang::CXXRecordDecl *calledModuleClass(const clang::CallExpr &Call);
+
 /// A `torch::data` data loader (stateless or stateful).
 bool isDataLoaderType(clang::QualType T);
 

@@ -104,6 +104,9 @@ unsigned methodFeatures(const CallExpr &Call, const CXXMethodDecl &MD,
 
 unsigned trainingFeaturesOf(const CallExpr &Call) {
   const FunctionDecl *FD = Call.getDirectCallee();
+  // A holder's `conv(x)` is an operator, with no identifier of its own.
+  if (layerKindOf(calledModuleClass(Call)) == LayerKind::Convolution)
+    return ConvolutionSignal;
   if (!FD || !FD->getDeclName().isIdentifier())
     return NoSignal;
   const Expr *Object = nullptr;
@@ -117,6 +120,18 @@ unsigned trainingFeaturesOf(const CallExpr &Call) {
       isInNamespace(FD, "at::autocast") && lastBoolArgument(Call) != false)
     return AutocastSignal;
   return NoSignal;
+}
+
+unsigned trainingFeaturesOf(const CXXConstructExpr &Construct) {
+  const CXXConstructorDecl *Ctor = Construct.getConstructor();
+  if (Ctor->isCopyOrMoveConstructor() ||
+      layerKindOf(Ctor->getParent()) != LayerKind::Convolution)
+    return NoSignal;
+  // `torch::nn::Conv2d conv{nullptr};` holds nothing yet.
+  if (Construct.getNumArgs() == 1 &&
+      Construct.getArg(0)->IgnoreImpCasts()->getType()->isNullPtrType())
+    return NoSignal;
+  return ConvolutionSignal;
 }
 
 bool isNoGradGuard(const CXXConstructExpr &Construct) {

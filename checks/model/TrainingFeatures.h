@@ -25,8 +25,14 @@ namespace trainlint {
 /// The feature signals of a call: ZeroGradSignal, ClipGradSignal,
 /// LearningRateSignal, AutocastSignal, EvalModeSignal and TrainModeSignal
 /// (both for `train(flag)`, whose mode is known only at run time),
-/// ReducedPrecisionSignal (`half()`, `bfloat16()`), CudnnBenchmarkSignal.
+/// ReducedPrecisionSignal (`half()`, `bfloat16()`), CudnnBenchmarkSignal,
+/// ConvolutionSignal (a convolution's forward, `conv->forward(x)`, `conv(x)`).
 unsigned trainingFeaturesOf(const clang::CallExpr &Call);
+
+/// The feature signals of a construction: ConvolutionSignal for a
+/// convolution module built (`torch::nn::Conv2d(1, 8, 3)`), not one copied,
+/// moved or made empty from `nullptr`.
+unsigned trainingFeaturesOf(const clang::CXXConstructExpr &Construct);
 
 /// Whether \p Construct makes a guard that turns gradient recording off for
 /// its scope: `torch::NoGradGuard`, `c10::InferenceMode` (unless given

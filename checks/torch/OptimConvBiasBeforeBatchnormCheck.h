@@ -4,8 +4,11 @@
 #define TRAINLINT_CHECKS_TORCH_OPTIMCONVBIASBEFOREBATCHNORMCHECK_H
 
 #include "TrainlintCheck.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 namespace trainlint::torch {
+
+struct BuiltConvolution;
 
 /// Finds convolutions with a bias immediately followed by batch normalization, which cancels the bias.
 ///
@@ -16,6 +19,20 @@ public:
   OptimConvBiasBeforeBatchnormCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  void onStartOfTranslationUnit() override { Reported.clear(); }
+
+private:
+  /// Consecutive push_backs onto one Sequential.
+  void checkPushBack(const clang::CXXMemberCallExpr &Push, clang::ASTContext &Ctx);
+  /// `bn(conv(x))`, or `x = conv->forward(x); x = bn->forward(x);`.
+  void checkForward(const clang::CallExpr &NormCall, clang::ASTContext &Ctx);
+  /// The finding on \p Conv, built where \p Declared (when not null) writes
+  /// its type, with a note on \p Norm.
+  void report(const BuiltConvolution &Conv,
+              const clang::DeclaratorDecl *Declared, const clang::Expr &Norm,
+              clang::ASTContext &Ctx);
+
+  llvm::SmallPtrSet<const clang::CXXConstructExpr *, 8> Reported;
 };
 
 } // namespace trainlint::torch

@@ -16,6 +16,12 @@ public:
   OptimCpuOnlyCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  void onStartOfTranslationUnit() override;
+
+private:
+  /// A unit's training loops share one device choice: one finding for
+  /// them all.
+  bool Reported = false;
 };
 
 } // namespace trainlint::torch

@@ -16,6 +16,14 @@ public:
   OptimCudnnBenchmarkCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  void onStartOfTranslationUnit() override;
+  void onEndOfTranslationUnit() override;
+
+private:
+  /// What the unit holds: the finding waits for all of it.
+  clang::ASTContext *Ctx = nullptr;
+  const clang::Stmt *FirstLoop = nullptr;
+  const clang::CXXConstructExpr *FirstConvolution = nullptr;
 };
 
 } // namespace trainlint::torch

@@ -248,3 +248,73 @@ TEST(ProjectGraphTest, ADeferredLackHoldsOnlyWhenTheProjectShowsIt) {
   EXPECT_EQ(RoundTrip->MustDo, D.MustDo);
   EXPECT_EQ(RoundTrip->MustLack, D.MustLack);
 }
+
+TEST(ProjectGraphTest, ADeferredCpuOnlyFindingHoldsOnlyWhereNoUnitNamesAnAccelerator) {
+  DeferredHotPath D;
+  D.Decided = true;
+  D.NeedsCpuOnly = true;
+  ProjectGraph Step = stepUnit();
+  ASSERT_EQ(Step.Devices, DeviceEvidence::None);
+  EXPECT_TRUE(HotAnalysis(Step).holds(D)) << "no unit names a device";
+  Step.Devices = DeviceEvidence::CpuOnly;
+  EXPECT_TRUE(HotAnalysis(Step).holds(D)) << "only the CPU is named";
+  ProjectGraph G = stepUnit();
+  G.merge(mainUnit());
+  EXPECT_FALSE(HotAnalysis(G).holds(D))
+      << "main.cpp, another unit, may use an accelerator";
+  auto RoundTrip = decodeDeferredNote(encodeDeferredNote(D));
+  ASSERT_TRUE(RoundTrip);
+  EXPECT_TRUE(RoundTrip->NeedsCpuOnly);
+  EXPECT_FALSE(RoundTrip->NeedsAccelerator);
+}
+
+TEST(ProjectGraphTest, ADeferredProgramConditionLooksAtEveryFunction) {
+  DeferredHotPath D;
+  D.Decided = true;
+  D.ProgramMustDo = ConvolutionSignal;
+  D.ProgramMustLack = CudnnBenchmarkSignal;
+  ProjectGraph G = mainUnit();
+  G.merge(stepUnit());
+  EXPECT_FALSE(HotAnalysis(G).holds(D)) << "no convolution anywhere";
+  G.Functions[key("log1")].Signals.push_back({ConvolutionSignal, -1});
+  EXPECT_TRUE(HotAnalysis(G).holds(D))
+      << "a convolution, in a function no loop calls, and no autotuner";
+  G.Functions[key("main")].Signals.push_back({CudnnBenchmarkSignal, -1});
+  EXPECT_FALSE(HotAnalysis(G).holds(D)) << "main turns the autotuner on";
+  auto RoundTrip = decodeDeferredNote(encodeDeferredNote(D));
+  ASSERT_TRUE(RoundTrip);
+  EXPECT_EQ(RoundTrip->ProgramMustDo, D.ProgramMustDo);
+  EXPECT_EQ(RoundTrip->ProgramMustLack, D.ProgramMustLack);
+}
+
+TEST(ProjectGraphTest, TwoDeferredConditionsJoinOnTheOneThatNamesAFunction) {
+  DeferredHotPath Loop;
+  Loop.Function = key("main");
+  Loop.At = inLoop(0);
+  Loop.Decided = true;
+  Loop.MustDo = BackwardSignal;
+  Loop.MustLack = AutocastSignal;
+  DeferredHotPath Program;
+  Program.Decided = true;
+  Program.NeedsAccelerator = true;
+  Program.ProgramMustLack = ReducedPrecisionSignal;
+  for (const DeferredHotPath &Joined :
+       {bothHold(Loop, Program), bothHold(Program, Loop)}) {
+    EXPECT_EQ(Joined.Function, Loop.Function);
+    EXPECT_EQ(Joined.At.Loop, 0);
+    EXPECT_EQ(Joined.MustDo, unsigned(BackwardSignal));
+    EXPECT_EQ(Joined.MustLack, unsigned(AutocastSignal));
+    EXPECT_EQ(Joined.ProgramMustLack, unsigned(ReducedPrecisionSignal));
+    EXPECT_TRUE(Joined.NeedsAccelerator);
+    EXPECT_TRUE(Joined.Decided);
+  }
+  ProjectGraph G = mainUnit();
+  G.merge(stepUnit());
+  EXPECT_TRUE(HotAnalysis(G).holds(bothHold(Loop, Program)));
+  G.Functions[key("log1")].Signals.push_back({ReducedPrecisionSignal, -1});
+  EXPECT_FALSE(HotAnalysis(G).holds(bothHold(Loop, Program)))
+      << "the half-precision conversion is in the program";
+  DeferredHotPath Undecided;
+  Undecided.NeedsUntimedLoop = true;
+  EXPECT_FALSE(bothHold(Program, Undecided).Decided);
+}

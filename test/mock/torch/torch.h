@@ -692,6 +692,48 @@ double clip_grad_norm_(const std::vector<Tensor> &parameters, double max_norm,
                        double norm_type = 2.0);
 void clip_grad_value_(const std::vector<Tensor> &parameters, double clip_value);
 } // namespace utils
+// More convolutions and normalizations, for torch-optim-conv-bias-before-batchnorm
+// and torch-optim-cudnn-benchmark.
+struct Conv1dOptions {
+  Conv1dOptions(int64_t in, int64_t out, int64_t kernel);
+  Conv1dOptions &stride(int64_t);
+  Conv1dOptions &bias(bool);
+};
+class Conv1dImpl : public Module {
+public:
+  Conv1dImpl(int64_t in, int64_t out, int64_t kernel);
+  explicit Conv1dImpl(Conv1dOptions options);
+  Tensor forward(const Tensor &input);
+};
+class Conv1d : public ModuleHolder<Conv1dImpl> {
+public:
+  using ModuleHolder<Conv1dImpl>::ModuleHolder;
+};
+struct ConvTranspose2dOptions {
+  ConvTranspose2dOptions(int64_t in, int64_t out, int64_t kernel);
+  ConvTranspose2dOptions &stride(int64_t);
+  ConvTranspose2dOptions &padding(int64_t);
+  ConvTranspose2dOptions &bias(bool);
+};
+class ConvTranspose2dImpl : public Module {
+public:
+  ConvTranspose2dImpl(int64_t in, int64_t out, int64_t kernel);
+  explicit ConvTranspose2dImpl(ConvTranspose2dOptions options);
+  Tensor forward(const Tensor &input);
+};
+class ConvTranspose2d : public ModuleHolder<ConvTranspose2dImpl> {
+public:
+  using ModuleHolder<ConvTranspose2dImpl>::ModuleHolder;
+};
+class BatchNorm1dImpl : public Module {
+public:
+  explicit BatchNorm1dImpl(int64_t num_features);
+  Tensor forward(const Tensor &input);
+};
+class BatchNorm1d : public ModuleHolder<BatchNorm1dImpl> {
+public:
+  using ModuleHolder<BatchNorm1dImpl>::ModuleHolder;
+};
 } // namespace nn
 
 namespace optim {
