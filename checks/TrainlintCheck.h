@@ -14,8 +14,8 @@ namespace trainlint {
 /// hot-path options (`trainlint.AssumeAccelerator`, `trainlint.Summary`) to
 /// the models, and names the hot-path context of a finding in notes.
 /// Matches a loop of the user's code (for, range-for, while, do), for the
-/// checks that report what a training loop lacks; HotPathModel::isStepLoop
-/// then keeps the step loops.
+/// checks that report what a training or epoch loop lacks; the models then
+/// keep the loops that matter (HotPathModel::isStepLoop, isEpochLoop).
 clang::ast_matchers::internal::BindableMatcher<clang::Stmt> userLoop();
 
 class TrainlintCheck : public clang::tidy::ClangTidyCheck {

@@ -13,12 +13,6 @@ bool isLoopStatement(const Stmt &S) {
   return isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S);
 }
 
-ast_matchers::internal::BindableMatcher<Stmt> userLoopStatement() {
-  using namespace ast_matchers;
-  return stmt(anyOf(forStmt(), cxxForRangeStmt(), whileStmt(), doStmt()),
-              unless(isExpansionInSystemHeader()));
-}
-
 bool mayTrainIn(const Stmt &Loop, const HotPathModel &Model) {
   return Model.lacks(&Loop, nullptr, TrainingSignals, NoSignal).has_value();
 }

@@ -17,17 +17,12 @@
 #include "HotPath.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
-#include "clang/ASTMatchers/ASTMatchers.h"
 #include "llvm/ADT/SmallVector.h"
 
 namespace trainlint {
 
 /// Whether \p S is a loop statement: for, range-for, while or do.
 bool isLoopStatement(const clang::Stmt &S);
-
-/// Matches the loop statements of the user's code: for, range-for, while
-/// and do, outside system headers.
-clang::ast_matchers::internal::BindableMatcher<clang::Stmt> userLoopStatement();
 
 /// Whether \p Loop runs a backward pass and an optimizer step, in itself,
 /// its nested loops or its calls; in a project run, also when calls that

@@ -22,7 +22,7 @@ void OptimMissingZeroGradCheck::registerMatchers(MatchFinder *Finder) {
   // FIXME: a loop in a function that a caller's loop zeroes around
   // (`for (epoch...) { model->zero_grad(); trainEpoch(); }`) is reported:
   // only the loops of the loop's own function count as its enclosing loops.
-  Finder->addMatcher(userLoopStatement().bind(LoopId), this);
+  Finder->addMatcher(userLoop().bind(LoopId), this);
 }
 
 void OptimMissingZeroGradCheck::check(const MatchFinder::MatchResult &Result) {

@@ -23,7 +23,7 @@ void OptimNoGradClippingCheck::registerMatchers(MatchFinder *Finder) {
   // FIXME: a loop that trains its model in a helper (`trainStep(model,
   // batch)`) is not looked at: the model is known by the loop's own
   // statements only.
-  Finder->addMatcher(userLoopStatement().bind(LoopId), this);
+  Finder->addMatcher(userLoop().bind(LoopId), this);
 }
 
 void OptimNoGradClippingCheck::check(const MatchFinder::MatchResult &Result) {

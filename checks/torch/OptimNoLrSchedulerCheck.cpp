@@ -37,7 +37,7 @@ void OptimNoLrSchedulerCheck::registerMatchers(MatchFinder *Finder) {
   // FIXME: a training loop of many steps with no epoch loop around it
   // (`for (step < max_steps)`) is not looked at: it has no epoch to
   // schedule by, though a per-step schedule would serve it too.
-  Finder->addMatcher(userLoopStatement().bind(LoopId), this);
+  Finder->addMatcher(userLoop().bind(LoopId), this);
 }
 
 void OptimNoLrSchedulerCheck::check(const MatchFinder::MatchResult &Result) {

@@ -104,7 +104,7 @@ void OptimTrainEvalModeCheck::check(const MatchFinder::MatchResult &Result) {
           Model.classify(*Function->getBody(), Deferral::Forbid))
     if (Hot->Kind == LoopKind::Training)
       return;
-  auto [Calls, Complete] = Model.callsTo(*Function);
+  std::vector<GraphCall> Calls = Model.callsTo(*Function).first;
 
   // An evaluation loop whose module no eval() reached.
   for (const Stmt *Loop : outermostLoops(*Function, Model, LoopKind::Evaluation)) {
@@ -118,14 +118,18 @@ void OptimTrainEvalModeCheck::check(const MatchFinder::MatchResult &Result) {
     if (Mode.Mode == ModuleMode::Eval || (Mode.Where && Mode.Mode != ModuleMode::Train))
       continue; // eval() before it, or train(flag): the run decides
     if (Mode.Mode == ModuleMode::Unknown) {
-      // The callers set the mode. Where none is known and the module comes
-      // from them, the one that calls it may have.
+      // The callers set the mode.
       if (!Calls.empty() && llvm::all_of(Calls, [](const GraphCall &C) {
             return C.ModeBefore == ModuleMode::Eval;
           }))
         continue;
-      if (Calls.empty() && !Complete &&
-          comesFromOutside(rootOf(moduleObjectOf(*cast<CallExpr>(Forward)))))
+      // A module handed in keeps the mode its callers' callers chose, in
+      // files this unit may not see: only a caller known to leave it in
+      // training mode proves the finding.
+      if (comesFromOutside(rootOf(moduleObjectOf(*cast<CallExpr>(Forward)))) &&
+          llvm::none_of(Calls, [](const GraphCall &C) {
+            return C.ModeBefore == ModuleMode::Train;
+          }))
         continue;
     }
     diag(Loop->getBeginLoc(),
