@@ -13,6 +13,12 @@
 #include "cuda/MemcpyAsyncPageableCheck.h"
 #include "cuda/MemcpyInLoopCheck.h"
 #include "cuda/SyncInLoopCheck.h"
+#include "torch/DataBatchSizeOneCheck.h"
+#include "torch/DataIoInLoopCheck.h"
+#include "torch/DataNoPinMemoryCheck.h"
+#include "torch/DataNoWorkersCheck.h"
+#include "torch/DataTransformInLoopCheck.h"
+#include "torch/DataUnbatchedCheck.h"
 #include "torch/LoopAccessorInLoopCheck.h"
 #include "torch/LoopCatAccumulateCheck.h"
 #include "torch/LoopInvariantForwardCheck.h"
@@ -53,6 +59,12 @@ public:
     CheckFactories.registerCheck<cuda::MemcpyAsyncPageableCheck>("cuda-memcpy-async-pageable");
     CheckFactories.registerCheck<cuda::MemcpyInLoopCheck>("cuda-memcpy-in-loop");
     CheckFactories.registerCheck<cuda::SyncInLoopCheck>("cuda-sync-in-loop");
+    CheckFactories.registerCheck<torch::DataBatchSizeOneCheck>("torch-data-batch-size-one");
+    CheckFactories.registerCheck<torch::DataIoInLoopCheck>("torch-data-io-in-loop");
+    CheckFactories.registerCheck<torch::DataNoPinMemoryCheck>("torch-data-no-pin-memory");
+    CheckFactories.registerCheck<torch::DataNoWorkersCheck>("torch-data-no-workers");
+    CheckFactories.registerCheck<torch::DataTransformInLoopCheck>("torch-data-transform-in-loop");
+    CheckFactories.registerCheck<torch::DataUnbatchedCheck>("torch-data-unbatched");
     CheckFactories.registerCheck<torch::LoopAccessorInLoopCheck>("torch-loop-accessor-in-loop");
     CheckFactories.registerCheck<torch::LoopCatAccumulateCheck>("torch-loop-cat-accumulate");
     CheckFactories.registerCheck<torch::LoopInvariantForwardCheck>("torch-loop-invariant-forward");

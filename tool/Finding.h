@@ -43,17 +43,6 @@ struct Location {
   }
 };
 
-/// An explanation attached to a finding (the loop that makes it hot, the
-/// call that leads there, a suggestion too unsure to be a fix-it).
-struct Note {
-  std::string Message;
-  Location Where;
-
-  friend bool operator==(const Note &A, const Note &B) {
-    return A.Message == B.Message && A.Where == B.Where;
-  }
-};
-
 /// One edit of a fix-it: replace Length bytes at Offset (0-based) with
 /// Replacement. Where is the same place as a line and column.
 struct FixIt {
@@ -65,6 +54,21 @@ struct FixIt {
   friend bool operator==(const FixIt &A, const FixIt &B) {
     return A.Where == B.Where && A.Offset == B.Offset && A.Length == B.Length &&
            A.Replacement == B.Replacement;
+  }
+};
+
+/// An explanation attached to a finding (the loop that makes it hot, the
+/// call that leads there, a suggestion too unsure to be a fix-it).
+struct Note {
+  std::string Message;
+  Location Where;
+  /// A suggestion the check is not certain of (a rewrite that needs the
+  /// user's judgement): never applied by `--fix`, offered by the editor
+  /// server as an action the user chooses.
+  std::vector<FixIt> Suggestion;
+
+  friend bool operator==(const Note &A, const Note &B) {
+    return A.Message == B.Message && A.Where == B.Where;
   }
 };
 

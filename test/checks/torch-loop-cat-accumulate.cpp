@@ -26,7 +26,7 @@ torch::Tensor predictAll(Net &model, Loader &loader) {
 }
 
 torch::Tensor runPredictions(Net &model) {
-  auto loader = torch::data::make_data_loader(torch::data::datasets::MNIST("data"));
+  auto loader = torch::data::make_data_loader(torch::data::datasets::MNIST("data").map(torch::data::transforms::Stack<>()));
   return predictAll(model, *loader);
 }
 

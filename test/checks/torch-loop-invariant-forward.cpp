@@ -101,7 +101,7 @@ void evaluate(Vgg &encoder, Vgg &head, Loader &loader, torch::Tensor prompt) {
   }
 }
 void runEvaluation(Vgg &encoder, Vgg &head, torch::Tensor prompt) {
-  auto loader = torch::data::make_data_loader(torch::data::datasets::MNIST("data"));
+  auto loader = torch::data::make_data_loader(torch::data::datasets::MNIST("data").map(torch::data::transforms::Stack<>()));
   evaluate(encoder, head, *loader, prompt);
 }
 

@@ -123,7 +123,7 @@ void rebuiltEveryEpoch(Net &model, Loader &loader, torch::Device device) {
 }
 
 void runEpochs(Net &model, torch::Device device) {
-  auto loader = torch::data::make_data_loader(torch::data::datasets::MNIST("data"));
+  auto loader = torch::data::make_data_loader(torch::data::datasets::MNIST("data").map(torch::data::transforms::Stack<>()));
   rebuiltEveryEpoch(model, *loader, device);
 }
 

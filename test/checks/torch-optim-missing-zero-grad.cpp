@@ -50,7 +50,7 @@ void epochs(Net &model, torch::optim::SGD &optimizer, Loader &loader) {
 }
 void runEpochs(Net &model, torch::optim::SGD &optimizer) {
   auto loader =
-      torch::data::make_data_loader(torch::data::datasets::MNIST("data"));
+      torch::data::make_data_loader(torch::data::datasets::MNIST("data").map(torch::data::transforms::Stack<>()));
   epochs(model, optimizer, *loader);
 }
 

@@ -56,7 +56,7 @@ void folds(Net &model, torch::optim::Adam &optimizer, torch::Tensor x) {
 
 void instantiate(Net &model, torch::optim::SGD &optimizer) {
   auto loader =
-      torch::data::make_data_loader(torch::data::datasets::MNIST("data"));
+      torch::data::make_data_loader(torch::data::datasets::MNIST("data").map(torch::data::transforms::Stack<>()));
   constantRate(model, optimizer, *loader);
 }
 

@@ -15,7 +15,7 @@ struct NetImpl : torch::nn::Module {
 struct Net : torch::nn::ModuleHolder<NetImpl> {
   using ModuleHolder::ModuleHolder;
 };
-using Loader = torch::data::DataLoaderBase<torch::data::Example<>>;
+using Loader = torch::data::DataLoaderBase<torch::data::datasets::MNIST, torch::data::Example<>, std::vector<size_t>>;
 
 //===--- Evaluation in training mode ------------------------------------===//
 

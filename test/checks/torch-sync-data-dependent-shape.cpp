@@ -187,9 +187,9 @@ template <typename Loader> void evaluate(Net &model, Loader &loader) {
 
 void runEvaluation(Net &model) {
   auto train =
-      torch::data::make_data_loader(torch::data::datasets::MNIST("train"));
+      torch::data::make_data_loader(torch::data::datasets::MNIST("train").map(torch::data::transforms::Stack<>()));
   auto test =
-      torch::data::make_data_loader(torch::data::datasets::MNIST("test"));
+      torch::data::make_data_loader(torch::data::datasets::MNIST("test").map(torch::data::transforms::Stack<>()));
   evaluate(model, *train);
   evaluate(model, *test);
 }

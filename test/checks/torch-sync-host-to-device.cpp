@@ -40,7 +40,7 @@ struct Stage {
 
 void train(Net &model, torch::optim::SGD &optimizer, torch::Tensor y) {
   torch::Device device = pickDevice();
-  auto loader = torch::data::make_data_loader(torch::data::datasets::MNIST("data"));
+  auto loader = torch::data::make_data_loader(torch::data::datasets::MNIST("data").map(torch::data::transforms::Stack<>()));
   // Before the loop: runs once.
   auto labels = y.to(device);
 
@@ -206,7 +206,7 @@ template <typename Batch> torch::Tensor uploadPinned(const Batch &batch, torch::
 
 void trainWithHelpers(Net &model, torch::optim::Adam &optimizer, torch::Tensor x,
                       torch::Device device) {
-  auto loader = torch::data::make_data_loader(torch::data::datasets::MNIST("data"));
+  auto loader = torch::data::make_data_loader(torch::data::datasets::MNIST("data").map(torch::data::transforms::Stack<>()));
   for (auto &batch : *loader) {
     auto loss = model->forward(upload(batch.data, device)).sum();
     auto pinnedInput = uploadPinned(batch, device);

@@ -185,7 +185,7 @@ template <typename Loader> double evaluate(Net &model, Loader &loader) {
 }
 
 void runEvaluation(Net &model) {
-  auto loader = torch::data::make_data_loader(torch::data::datasets::MNIST("data"));
+  auto loader = torch::data::make_data_loader(torch::data::datasets::MNIST("data").map(torch::data::transforms::Stack<>()));
   evaluate(model, *loader);
 }
 

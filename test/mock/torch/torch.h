@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <istream>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -798,51 +799,175 @@ public:
 };
 } // namespace optim
 
+using c10::optional;
 namespace data {
 template <typename Data = Tensor, typename Target = Tensor> struct Example {
+  Example();
+  Example(Data data, Target target);
   Data data;
   Target target;
 };
+struct NoTarget {};
+template <typename Data> struct Example<Data, NoTarget> {
+  Example();
+  Example(Data data);
+  Data data;
+};
+using TensorExample = Example<Tensor, NoTarget>;
 namespace samplers {
-class SequentialSampler {};
-class RandomSampler {};
+class SequentialSampler {
+public:
+  explicit SequentialSampler(size_t size);
+};
+class RandomSampler {
+public:
+  explicit RandomSampler(int64_t size);
+};
 } // namespace samplers
+// As libtorch's: the batch size defaults to 1 and the workers to 0.
 struct DataLoaderOptions {
   DataLoaderOptions();
   DataLoaderOptions(size_t batch_size);
-  DataLoaderOptions &batch_size(size_t);
-  DataLoaderOptions &workers(size_t);
+  DataLoaderOptions &batch_size(const size_t &);
+  const size_t &batch_size() const noexcept;
+  DataLoaderOptions &workers(const size_t &);
+  const size_t &workers() const noexcept;
+  DataLoaderOptions &max_jobs(const c10::optional<size_t> &);
+  DataLoaderOptions &enforce_ordering(const bool &);
+  DataLoaderOptions &drop_last(const bool &);
 };
-template <typename Batch> class DataLoaderBase {
+template <typename Batch> class Iterator {
 public:
-  struct Iterator {
-    Batch &operator*();
-    Iterator &operator++();
-    bool operator!=(const Iterator &) const;
-  };
-  Iterator begin();
-  Iterator end();
+  Batch &operator*();
+  Batch *operator->();
+  Iterator &operator++();
+  bool operator==(const Iterator &) const;
+  bool operator!=(const Iterator &) const;
+};
+template <typename Dataset, typename Batch, typename BatchRequest>
+class DataLoaderBase {
+public:
+  using BatchType = Batch;
+  virtual ~DataLoaderBase();
+  Iterator<Batch> begin();
+  Iterator<Batch> end();
+  c10::optional<BatchType> next();
+  void join();
+  const DataLoaderOptions &options() const noexcept;
 };
 template <typename Dataset, typename Sampler = samplers::RandomSampler>
-class StatelessDataLoader : public DataLoaderBase<Example<>> {};
-template <typename Dataset, typename Sampler = samplers::RandomSampler>
+class StatelessDataLoader
+    : public DataLoaderBase<Dataset, typename Dataset::BatchType,
+                            std::vector<size_t>> {
+public:
+  StatelessDataLoader(Dataset dataset, Sampler sampler,
+                      DataLoaderOptions options);
+};
+template <typename Dataset, typename Sampler>
+std::unique_ptr<StatelessDataLoader<Dataset, Sampler>>
+make_data_loader(Dataset dataset, Sampler sampler, DataLoaderOptions options);
+template <typename Sampler = samplers::RandomSampler, typename Dataset>
 std::unique_ptr<StatelessDataLoader<Dataset, Sampler>>
 make_data_loader(Dataset dataset, DataLoaderOptions options = DataLoaderOptions());
+namespace transforms {
+template <typename Input, typename Output = Input> class BatchTransform {
+public:
+  using InputBatchType = Input;
+  using OutputBatchType = Output;
+  virtual ~BatchTransform();
+  virtual Output apply_batch(Input input_batch) = 0;
+};
+template <typename T = Example<>> struct Collation
+    : public BatchTransform<std::vector<T>, T> {};
+template <typename T = Example<>> struct Stack : public Collation<T> {
+  T apply_batch(std::vector<T> examples) override;
+};
+template <typename Target = Tensor>
+class TensorTransform
+    : public BatchTransform<std::vector<Example<Tensor, Target>>,
+                            std::vector<Example<Tensor, Target>>> {
+public:
+  std::vector<Example<Tensor, Target>>
+  apply_batch(std::vector<Example<Tensor, Target>> input_batch) override;
+  virtual Tensor operator()(Tensor input) = 0;
+};
+template <typename Target = Tensor>
+struct Normalize : public TensorTransform<Target> {
+  Normalize(c10::ArrayRef<double> mean, c10::ArrayRef<double> stddev);
+  Tensor operator()(Tensor input) override;
+};
+template <typename Target = Tensor>
+class TensorLambda : public TensorTransform<Target> {
+public:
+  template <typename F> explicit TensorLambda(F function);
+  Tensor operator()(Tensor input) override;
+};
+} // namespace transforms
 namespace datasets {
-template <typename Self, typename SingleExample = Example<>> class Dataset {
+template <typename Self, typename Batch = std::vector<Example<>>,
+          typename BatchRequest = c10::ArrayRef<size_t>>
+class BatchDataset;
+template <typename Source, typename AppliedTransform> class MapDataset;
+template <typename Self, typename Batch, typename BatchRequest>
+class BatchDataset {
+public:
+  using SelfType = Self;
+  using BatchType = Batch;
+  using BatchRequestType = BatchRequest;
+  static constexpr bool is_stateful = false;
+  virtual ~BatchDataset();
+  virtual Batch get_batch(BatchRequest request) = 0;
+  virtual c10::optional<size_t> size() const = 0;
+  template <typename TransformType>
+  MapDataset<Self, TransformType> map(TransformType transform) &;
+  template <typename TransformType>
+  MapDataset<Self, TransformType> map(TransformType transform) &&;
+};
+template <typename Self, typename SingleExample = Example<>>
+class Dataset : public BatchDataset<Self, std::vector<SingleExample>> {
 public:
   using ExampleType = SingleExample;
-  virtual ~Dataset();
   virtual ExampleType get(size_t index) = 0;
+  std::vector<ExampleType> get_batch(c10::ArrayRef<size_t> indices) override;
 };
-class MNIST {
+template <typename Source, typename AppliedTransform>
+class MapDataset
+    : public BatchDataset<MapDataset<Source, AppliedTransform>,
+                          typename AppliedTransform::OutputBatchType,
+                          typename Source::BatchRequestType> {
 public:
-  MNIST(const std::string &root);
-  template <typename T> MNIST map(T transform) &&;
-  size_t size() const;
+  using DatasetType = Source;
+  using TransformType = AppliedTransform;
+  MapDataset(Source dataset, AppliedTransform transform);
+  typename AppliedTransform::OutputBatchType
+  get_batch(typename Source::BatchRequestType indices) override;
+  c10::optional<size_t> size() const noexcept override;
+  template <typename TransformType>
+  MapDataset<MapDataset, TransformType> map(TransformType transform) &&;
+};
+struct TensorDataset : public Dataset<TensorDataset, TensorExample> {
+  explicit TensorDataset(const std::vector<Tensor> &tensors);
+  explicit TensorDataset(Tensor tensor);
+  TensorExample get(size_t index) override;
+  c10::optional<size_t> size() const override;
+  Tensor tensor;
+};
+class MNIST : public Dataset<MNIST> {
+public:
+  enum class Mode { kTrain, kTest };
+  explicit MNIST(const std::string &root, Mode mode = Mode::kTrain);
+  Example<> get(size_t index) override;
+  c10::optional<size_t> size() const override;
+  const Tensor &images() const;
+  const Tensor &targets() const;
 };
 } // namespace datasets
 } // namespace data
+
+template <typename T> void load(T &value, const std::string &path);
+template <typename T> void load(T &value, std::istream &stream);
+class IValue {};
+IValue pickle_load(const std::vector<char> &data);
 
 template <typename T> void save(const T &value, const std::string &path);
 void manual_seed(uint64_t seed);

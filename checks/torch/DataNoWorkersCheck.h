@@ -1,0 +1,23 @@
+//===--- DataNoWorkersCheck.h - torch-data-no-workers ---*- C++ -*-===//
+
+#ifndef TRAINLINT_CHECKS_TORCH_DATANOWORKERSCHECK_H
+#define TRAINLINT_CHECKS_TORCH_DATANOWORKERSCHECK_H
+
+#include "TrainlintCheck.h"
+
+namespace trainlint::torch {
+
+/// Finds data loaders that load, decode and collate batches on the training thread (no workers) while feeding a training loop.
+///
+/// For the user-facing documentation see:
+/// docs/checks/torch-data-no-workers.md
+class DataNoWorkersCheck : public TrainlintCheck {
+public:
+  DataNoWorkersCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
+  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
+  void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+};
+
+} // namespace trainlint::torch
+
+#endif // TRAINLINT_CHECKS_TORCH_DATANOWORKERSCHECK_H
