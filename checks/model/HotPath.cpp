@@ -1,6 +1,7 @@
 //===--- HotPath.cpp - is this statement on the training hot path? --------===//
 
 #include "HotPath.h"
+#include "LoopFacts.h"
 #include "Mutation.h"
 #include "PerTranslationUnit.h"
 #include "StepCounter.h"
@@ -85,18 +86,9 @@ loadSummaryGraph(llvm::StringRef Path) {
 
 namespace {
 
-bool isLoop(const Stmt *S) {
-  return isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S);
-}
-
 /// `do ... while (0)` or `while (false)`: the body runs once.
 bool runsOnce(const DoStmt *Do) {
-  const Expr *Cond = Do->getCond()->IgnoreParenImpCasts();
-  if (const auto *Int = dyn_cast<IntegerLiteral>(Cond))
-    return Int->getValue().isZero();
-  if (const auto *Bool = dyn_cast<CXXBoolLiteralExpr>(Cond))
-    return !Bool->getValue();
-  return false;
+  return boolLiteralValue(Do->getCond()) == false;
 }
 
 unsigned signalOf(const CallExpr *Call) {
@@ -790,7 +782,7 @@ GraphPosition HotPathModel::Impl::positionOf(const Stmt &S,
   const Stmt *Innermost = nullptr;
   GraphPosition P;
   for (size_t I = 1; I < Chain.size(); ++I)
-    if (isLoop(Chain[I]) && LoopIndex.count(Chain[I]) &&
+    if (isLoopStatement(*Chain[I]) && LoopIndex.count(Chain[I]) &&
         !isLoopHeader(Chain[I], Chain[I - 1])) {
       Encloses[I] = true;
       if (!Innermost) {

@@ -496,6 +496,10 @@ std::optional<LoopCounter> loopCounterOf(const Stmt &Loop,
   return std::nullopt;
 }
 
+bool isLoopStatement(const Stmt &S) {
+  return isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S);
+}
+
 bool mentionsVariable(const Stmt *E, const VarDecl &Var) {
   if (!E)
     return false;

@@ -35,6 +35,9 @@ struct LoopCounter {
   std::optional<uint64_t> TripCount;
 };
 
+/// Whether \p S is a loop statement: for, range-for, while or do.
+bool isLoopStatement(const clang::Stmt &S);
+
 /// The counter of \p Loop (a ForStmt or a range-for over `c10::irange`,
 /// `torch::irange` or `std::views::iota`), or nothing for other loops.
 std::optional<LoopCounter> loopCounterOf(const clang::Stmt &Loop,

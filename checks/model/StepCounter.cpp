@@ -1,6 +1,7 @@
 //===--- StepCounter.cpp - conditions that make a step rare ---------------===//
 
 #include "StepCounter.h"
+#include "LoopFacts.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/STLExtras.h"
@@ -19,10 +20,6 @@ bool hasModulo(const Expr *E) {
     return BO->getOpcode() == BO_Rem || hasModulo(BO->getLHS()) ||
            hasModulo(BO->getRHS());
   return false;
-}
-
-bool isLoop(const Stmt *S) {
-  return isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S);
 }
 
 bool refersTo(const DeclRefExpr *DRE,
@@ -67,7 +64,7 @@ bool loopsAround(const Stmt *S, const Stmt *Target,
     return false;
   if (S == Target)
     return true;
-  bool Loop = isLoop(S);
+  bool Loop = isLoopStatement(*S);
   if (Loop)
     Loops.push_back(S);
   for (const Stmt *Child : S->children())

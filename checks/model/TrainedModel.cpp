@@ -1,6 +1,7 @@
 //===--- TrainedModel.cpp - what a training loop trains, and with what ----===//
 
 #include "TrainedModel.h"
+#include "LoopFacts.h"
 #include "TorchApi.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
@@ -8,10 +9,6 @@
 namespace trainlint {
 
 using namespace clang;
-
-bool isLoopStatement(const Stmt &S) {
-  return isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S);
-}
 
 bool mayTrainIn(const Stmt &Loop, const HotPathModel &Model) {
   return Model.lacks(&Loop, nullptr, TrainingSignals, NoSignal).has_value();

@@ -21,9 +21,6 @@
 
 namespace trainlint {
 
-/// Whether \p S is a loop statement: for, range-for, while or do.
-bool isLoopStatement(const clang::Stmt &S);
-
 /// Whether \p Loop runs a backward pass and an optimizer step, in itself,
 /// its nested loops or its calls; in a project run, also when calls that
 /// only the project knows may (HotPathModel::lacks decides).

@@ -19,10 +19,6 @@ namespace {
 constexpr llvm::StringLiteral CallId = "call";
 constexpr llvm::StringLiteral MemberId = "member";
 
-bool isLoop(const Stmt &S) {
-  return isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S);
-}
-
 const Stmt *loopBody(const Stmt &Loop) {
   if (const auto *For = dyn_cast<ForStmt>(&Loop))
     return For->getBody();
@@ -40,7 +36,7 @@ const Stmt *loopBody(const Stmt &Loop) {
 bool containsLoop(const Stmt *S) {
   if (!S || isa<LambdaExpr>(S))
     return false;
-  if (isLoop(*S))
+  if (isLoopStatement(*S))
     return true;
   return llvm::any_of(S->children(), containsLoop);
 }

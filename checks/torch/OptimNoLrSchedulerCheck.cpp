@@ -1,6 +1,7 @@
 //===--- OptimNoLrSchedulerCheck.cpp - torch-optim-no-lr-scheduler ---===//
 
 #include "OptimNoLrSchedulerCheck.h"
+#include "model/LoopFacts.h"
 #include "model/TrainedModel.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
