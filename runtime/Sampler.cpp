@@ -1,0 +1,289 @@
+//===--- Sampler.cpp - where the training thread's time goes, by samples ===//
+//
+// Operators show what libtorch computes, not the host work between them: a
+// dataset's `get` that opens and decodes a file runs no operator while it
+// reads. So from the first step boundary on, a timer interrupts the training
+// thread every Config::SamplePeriodNs of wall time (SIGPROF, delivered to that
+// thread alone), and the handler records the interrupted call stack and the
+// step. Wall time, not CPU time: a thread blocked reading a file or waiting
+// for a loader's worker is exactly what is wanted.
+//
+// The handler is async-signal-safe: it unwinds with libgcc's
+// _Unwind_Backtrace, which finds unwind tables through glibc's
+// _dl_find_object (lock-free and async-signal-safe since glibc 2.35 and
+// GCC 12), and stores into fixed tables that only the sampled thread writes.
+// Nothing is symbolized here: `trainlint validate` symbolizes the stacks and
+// decides which ones are inside data loading.
+//
+//===----------------------------------------------------------------------===//
+
+#include "JsonOut.h"
+#include "Recorder.h"
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <sys/syscall.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+#include <unwind.h>
+
+namespace trainlint {
+namespace runtime {
+
+namespace {
+
+/// Most frames kept per sample: the loader's frames sit far below a
+/// decoder's, between the dataset's `get` and the training loop.
+constexpr unsigned MaxSampleFrames = 64;
+constexpr unsigned MaxSampleStacks = 4096;
+constexpr unsigned FramePoolSize = 1u << 17;
+constexpr unsigned MaxCounts = 1u << 15;
+
+struct SampleStack {
+  uint64_t Hash;
+  uint32_t Begin;
+  uint32_t Len;
+};
+
+/// Samples of one stack in one step, and how many of them came while the
+/// thread was inside an operator.
+struct SampleCount {
+  uint64_t Key; // (stack + 1) << 32 | step; 0 is empty.
+  uint32_t Count;
+  uint32_t InOperator;
+};
+
+SampleStack Stacks[MaxSampleStacks];
+// Open addressing over Stacks by hash: index + 1, 0 empty.
+uint32_t StackSlots[MaxSampleStacks * 2];
+unsigned NumStacks = 0;
+uintptr_t FramePool[FramePoolSize];
+unsigned FramesUsed = 0;
+SampleCount Counts[MaxCounts];
+unsigned NumCounts = 0;
+
+std::atomic<bool> Sampling{false};
+bool Started = false;
+timer_t Timer;
+pid_t SampledThread = 0;
+uint64_t Samples = 0;
+uint64_t Dropped = 0;
+struct sigaction OldProf;
+
+struct SampleUnwind {
+  uintptr_t Interrupted;
+  bool Found;
+  unsigned N;
+  uintptr_t IP[MaxSampleFrames];
+};
+
+_Unwind_Reason_Code collectSampleFrame(struct _Unwind_Context *Ctx,
+                                       void *Arg) {
+  SampleUnwind &U = *static_cast<SampleUnwind *>(Arg);
+  uintptr_t IP = _Unwind_GetIP(Ctx);
+  if (!IP)
+    return _URC_END_OF_STACK;
+  // The handler's own frames and the signal trampoline come first; the
+  // interrupted code begins at the context's instruction pointer.
+  if (!U.Found) {
+    if (IP != U.Interrupted)
+      return _URC_NO_REASON;
+    U.Found = true;
+    // Symbolizers look up a return address minus one: make the
+    // interrupted instruction's address look like one.
+    IP += 1;
+  }
+  U.IP[U.N++] = IP;
+  return U.N == MaxSampleFrames ? _URC_END_OF_STACK : _URC_NO_REASON;
+}
+
+/// The sample table's index of the stack \p IP[0, N), added when new; -1
+/// when the tables are full.
+int internSampleStack(const uintptr_t *IP, unsigned N) {
+  uint64_t H = N;
+  for (unsigned I = 0; I < N; ++I)
+    H = (H ^ IP[I]) * 0x100000001b3ull;
+  constexpr unsigned Mask = MaxSampleStacks * 2 - 1;
+  for (unsigned Slot = static_cast<unsigned>(H >> 17) & Mask;;
+       Slot = (Slot + 1) & Mask) {
+    uint32_t Entry = StackSlots[Slot];
+    if (!Entry) {
+      if (NumStacks == MaxSampleStacks || FramesUsed + N > FramePoolSize)
+        return -1;
+      SampleStack &S = Stacks[NumStacks];
+      S.Hash = H;
+      S.Begin = FramesUsed;
+      S.Len = N;
+      std::memcpy(&FramePool[FramesUsed], IP, N * sizeof(uintptr_t));
+      FramesUsed += N;
+      StackSlots[Slot] = ++NumStacks;
+      return static_cast<int>(NumStacks - 1);
+    }
+    const SampleStack &S = Stacks[Entry - 1];
+    if (S.Hash == H && S.Len == N &&
+        std::memcmp(&FramePool[S.Begin], IP, N * sizeof(uintptr_t)) == 0)
+      return static_cast<int>(Entry - 1);
+  }
+}
+
+void countSample(unsigned Stack, int32_t Step, bool InOperator) {
+  uint64_t Key = (uint64_t(Stack) + 1) << 32 | static_cast<uint32_t>(Step);
+  constexpr unsigned Mask = MaxCounts - 1;
+  for (unsigned Slot =
+           static_cast<unsigned>((Key * 0x9E3779B97F4A7C15ull) >> 40) & Mask,
+                Probes = 0;
+       Probes < MaxCounts; Slot = (Slot + 1) & Mask, ++Probes) {
+    SampleCount &C = Counts[Slot];
+    if (C.Key == Key || !C.Key) {
+      if (!C.Key) {
+        // Keep the table under three quarters full.
+        if (NumCounts * 4 >= MaxCounts * 3)
+          break;
+        C.Key = Key;
+        ++NumCounts;
+      }
+      ++C.Count;
+      C.InOperator += InOperator;
+      return;
+    }
+  }
+  ++Dropped;
+}
+
+void onSample(int, siginfo_t *, void *Context) {
+  if (!Sampling.load(std::memory_order_relaxed))
+    return;
+  int SavedErrno = errno;
+  // Only the training thread is sampled; a SIGPROF that someone else sent to
+  // another thread is not a sample.
+  if (syscall(SYS_gettid) == SampledThread) {
+    SampleUnwind U;
+    U.Found = false;
+    U.N = 0;
+#if defined(__x86_64__)
+    U.Interrupted = static_cast<uintptr_t>(
+        static_cast<ucontext_t *>(Context)->uc_mcontext.gregs[REG_RIP]);
+#else
+    (void)Context;
+    U.Interrupted = 0;
+#endif
+    if (U.Interrupted)
+      _Unwind_Backtrace(collectSampleFrame, &U);
+    ++Samples;
+    int Stack = U.N ? internSampleStack(U.IP, U.N) : -1;
+    if (Stack < 0) {
+      ++Dropped;
+    } else {
+      ThreadData *T = threadDataIfAny();
+      countSample(static_cast<unsigned>(Stack), currentStep(),
+                  T && T->Depth > 0);
+    }
+  }
+  errno = SavedErrno;
+}
+
+} // namespace
+
+void startSampling() {
+  uint64_t Period = config().SamplePeriodNs;
+  if (Started || !Period)
+    return;
+  Started = true;
+  // A program that profiles itself keeps its SIGPROF.
+  struct sigaction Current;
+  if (sigaction(SIGPROF, nullptr, &Current) != 0 ||
+      (!(Current.sa_flags & SA_SIGINFO) && Current.sa_handler != SIG_DFL &&
+       Current.sa_handler != SIG_IGN) ||
+      ((Current.sa_flags & SA_SIGINFO) && Current.sa_sigaction))
+    return;
+  struct sigaction Act;
+  std::memset(&Act, 0, sizeof(Act));
+  Act.sa_sigaction = onSample;
+  // SA_RESTART: reads and waits interrupted by a sample resume on their own.
+  Act.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigemptyset(&Act.sa_mask);
+  if (sigaction(SIGPROF, &Act, &OldProf) != 0)
+    return;
+  SampledThread = static_cast<pid_t>(syscall(SYS_gettid));
+  struct sigevent Event;
+  std::memset(&Event, 0, sizeof(Event));
+  Event.sigev_notify = SIGEV_THREAD_ID;
+  Event.sigev_signo = SIGPROF;
+  Event._sigev_un._tid = SampledThread;
+  if (timer_create(CLOCK_MONOTONIC, &Event, &Timer) != 0) {
+    sigaction(SIGPROF, &OldProf, nullptr);
+    return;
+  }
+  struct itimerspec Spec;
+  Spec.it_interval.tv_sec = static_cast<time_t>(Period / 1000000000ull);
+  Spec.it_interval.tv_nsec = static_cast<long>(Period % 1000000000ull);
+  Spec.it_value = Spec.it_interval;
+  Sampling.store(true);
+  if (timer_settime(Timer, 0, &Spec, nullptr) != 0) {
+    Sampling.store(false);
+    timer_delete(Timer);
+    sigaction(SIGPROF, &OldProf, nullptr);
+  }
+}
+
+void stopSampling() {
+  if (!Sampling.exchange(false))
+    return;
+  // Disarmed, not deleted: timer_delete is not async-signal-safe, and this
+  // runs from crash handlers too. A signal still pending finds Sampling off.
+  struct itimerspec Off;
+  std::memset(&Off, 0, sizeof(Off));
+  timer_settime(Timer, 0, &Off, nullptr);
+}
+
+void writeSamples(JsonOut &Out) {
+  Out.key("sampling");
+  Out.raw("{\"period_ns\":");
+  Out.u64(Started ? config().SamplePeriodNs : 0);
+  Out.key("thread");
+  Out.u64(static_cast<uint64_t>(SampledThread));
+  Out.key("samples");
+  Out.u64(Samples);
+  Out.key("dropped");
+  Out.u64(Dropped);
+  Out.key("stacks");
+  Out.ch('[');
+  for (unsigned I = 0; I < NumStacks; ++I) {
+    if (I)
+      Out.ch(',');
+    Out.ch('[');
+    for (unsigned J = 0; J < Stacks[I].Len; ++J) {
+      if (J)
+        Out.ch(',');
+      Out.hex(FramePool[Stacks[I].Begin + J]);
+    }
+    Out.ch(']');
+  }
+  Out.ch(']');
+  Out.key("counts");
+  Out.ch('[');
+  bool First = true;
+  for (const SampleCount &C : Counts) {
+    if (!C.Key)
+      continue;
+    if (!First)
+      Out.ch(',');
+    First = false;
+    Out.raw("{\"stack\":");
+    Out.u64((C.Key >> 32) - 1);
+    Out.key("step");
+    Out.u64(C.Key & 0xffffffffu);
+    Out.key("count");
+    Out.u64(C.Count);
+    Out.key("in_operator");
+    Out.u64(C.InOperator);
+    Out.ch('}');
+  }
+  Out.raw("]}");
+}
+
+} // namespace runtime
+} // namespace trainlint
