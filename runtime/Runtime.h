@@ -69,6 +69,8 @@ uint32_t captureStack(ThreadData &T, uintptr_t Key);
 /// Fills the ranges of code whose frames are skipped while unwinding:
 /// libtorch, c10 and this library.
 void initSkipRanges();
+/// Whether \p IP is in those ranges; safe in a signal handler.
+bool isSkippedCode(uintptr_t IP);
 
 /// The callbacks, the step state machine and the tables.
 void registerObserver();

@@ -96,6 +96,10 @@ _Unwind_Reason_Code collectSampleFrame(struct _Unwind_Context *Ctx,
     // interrupted instruction's address look like one.
     IP += 1;
   }
+  // libtorch's own frames are left out, as in operators' stacks: they have
+  // no line tables, and the loader's frames are templates in the program.
+  if (isSkippedCode(IP))
+    return _URC_NO_REASON;
   U.IP[U.N++] = IP;
   return U.N == MaxSampleFrames ? _URC_END_OF_STACK : _URC_NO_REASON;
 }
