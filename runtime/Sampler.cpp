@@ -2,11 +2,15 @@
 //
 // Operators show what libtorch computes, not the host work between them: a
 // dataset's `get` that opens and decodes a file runs no operator while it
-// reads. So from the first step boundary on, a timer interrupts the training
-// thread every Config::SamplePeriodNs of wall time (SIGPROF, delivered to that
-// thread alone), and the handler records the interrupted call stack and the
-// step. Wall time, not CPU time: a thread blocked reading a file or waiting
-// for a loader's worker is exactly what is wanted.
+// reads. So from the first step boundary on, a sampler thread wakes every
+// Config::SamplePeriodNs of wall time and sends SIGPROF to the training thread
+// alone (tgkill); the handler records the interrupted call stack and the step.
+// Wall time: a thread blocked reading a file or waiting for a loader's worker
+// is what is wanted. But sleep() and its kin (nanosleep, poll, select,
+// epoll_wait, pause, sigtimedwait) return early when a signal arrives, even
+// with SA_RESTART, which would change what the program does: the sampler
+// reads the thread's current system call from /proc first and sends nothing
+// while it is in one of those. Such a wait is then not sampled.
 //
 // The handler is async-signal-safe: it unwinds with libgcc's
 // _Unwind_Backtrace, which finds unwind tables through glibc's
@@ -23,7 +27,11 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
+#include <pthread.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <ucontext.h>
@@ -67,8 +75,8 @@ unsigned NumCounts = 0;
 
 std::atomic<bool> Sampling{false};
 bool Started = false;
-timer_t Timer;
 pid_t SampledThread = 0;
+int SyscallFd = -1;
 uint64_t Samples = 0;
 uint64_t Dropped = 0;
 struct sigaction OldProf;
@@ -133,7 +141,8 @@ int internSampleStack(const uintptr_t *IP, unsigned N) {
   }
 }
 
-void countSample(unsigned Stack, int32_t Step, bool InOperator) {
+void countSample(unsigned Stack, int32_t Step, bool InOperator,
+                 uint32_t Weight) {
   uint64_t Key = (uint64_t(Stack) + 1) << 32 | static_cast<uint32_t>(Step);
   constexpr unsigned Mask = MaxCounts - 1;
   for (unsigned Slot =
@@ -149,12 +158,12 @@ void countSample(unsigned Stack, int32_t Step, bool InOperator) {
         C.Key = Key;
         ++NumCounts;
       }
-      ++C.Count;
-      C.InOperator += InOperator;
+      C.Count += Weight;
+      C.InOperator += InOperator ? Weight : 0;
       return;
     }
   }
-  ++Dropped;
+  Dropped += Weight;
 }
 
 void onSample(int, siginfo_t *, void *Context) {
@@ -176,17 +185,78 @@ void onSample(int, siginfo_t *, void *Context) {
 #endif
     if (U.Interrupted)
       _Unwind_Backtrace(collectSampleFrame, &U);
-    ++Samples;
+    uint32_t Weight = 1;
+    Samples += Weight;
     int Stack = U.N ? internSampleStack(U.IP, U.N) : -1;
     if (Stack < 0) {
-      ++Dropped;
+      Dropped += Weight;
     } else {
       ThreadData *T = threadDataIfAny();
       countSample(static_cast<unsigned>(Stack), currentStep(),
-                  T && T->Depth > 0);
+                  T && T->Depth > 0, Weight);
     }
   }
   errno = SavedErrno;
+}
+
+/// Whether the sampled thread is in a system call that a signal would end
+/// early (a sleep or a wait with a timeout), from /proc: "running", or the
+/// call's number first. Unknown counts as no.
+bool inSignalSensitiveWait() {
+  if (SyscallFd < 0)
+    return false;
+  char Text[32];
+  ssize_t N = pread(SyscallFd, Text, sizeof(Text) - 1, 0);
+  if (N <= 0 || Text[0] < '0' || Text[0] > '9')
+    return false;
+  Text[N] = 0;
+  long Call = std::strtol(Text, nullptr, 10);
+  switch (Call) {
+#if defined(__x86_64__)
+  case SYS_nanosleep:
+  case SYS_clock_nanosleep:
+  case SYS_select:
+  case SYS_pselect6:
+  case SYS_poll:
+  case SYS_ppoll:
+  case SYS_epoll_wait:
+  case SYS_epoll_pwait:
+  case SYS_pause:
+  case SYS_rt_sigtimedwait:
+  case SYS_rt_sigsuspend:
+    return true;
+#endif
+  default:
+    return false;
+  }
+}
+
+void *samplerThread(void *) {
+  // The sampler's own thread is never the one sampled.
+  sigset_t Set;
+  sigemptyset(&Set);
+  sigaddset(&Set, SIGPROF);
+  pthread_sigmask(SIG_BLOCK, &Set, nullptr);
+  uint64_t Period = config().SamplePeriodNs;
+  struct timespec Next;
+  clock_gettime(CLOCK_MONOTONIC, &Next);
+  pid_t Pid = getpid();
+  while (Sampling.load(std::memory_order_relaxed)) {
+    Next.tv_nsec += static_cast<long>(Period % 1000000000ull);
+    Next.tv_sec += static_cast<time_t>(Period / 1000000000ull) +
+                   Next.tv_nsec / 1000000000l;
+    Next.tv_nsec %= 1000000000l;
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &Next, nullptr) ==
+           EINTR) {
+    }
+    if (!Sampling.load(std::memory_order_relaxed))
+      break;
+    if (inSignalSensitiveWait())
+      continue;
+    if (syscall(SYS_tgkill, Pid, SampledThread, SIGPROF) != 0)
+      break; // The thread is gone.
+  }
+  return nullptr;
 }
 
 } // namespace
@@ -212,35 +282,26 @@ void startSampling() {
   if (sigaction(SIGPROF, &Act, &OldProf) != 0)
     return;
   SampledThread = static_cast<pid_t>(syscall(SYS_gettid));
-  struct sigevent Event;
-  std::memset(&Event, 0, sizeof(Event));
-  Event.sigev_notify = SIGEV_THREAD_ID;
-  Event.sigev_signo = SIGPROF;
-  Event._sigev_un._tid = SampledThread;
-  if (timer_create(CLOCK_MONOTONIC, &Event, &Timer) != 0) {
+  char Path[64];
+  std::snprintf(Path, sizeof(Path), "/proc/self/task/%d/syscall",
+                static_cast<int>(SampledThread));
+  SyscallFd = open(Path, O_RDONLY | O_CLOEXEC);
+  Sampling.store(true);
+  pthread_t Thread;
+  if (pthread_create(&Thread, nullptr, samplerThread, nullptr) != 0) {
+    Sampling.store(false);
     sigaction(SIGPROF, &OldProf, nullptr);
     return;
   }
-  struct itimerspec Spec;
-  Spec.it_interval.tv_sec = static_cast<time_t>(Period / 1000000000ull);
-  Spec.it_interval.tv_nsec = static_cast<long>(Period % 1000000000ull);
-  Spec.it_value = Spec.it_interval;
-  Sampling.store(true);
-  if (timer_settime(Timer, 0, &Spec, nullptr) != 0) {
-    Sampling.store(false);
-    timer_delete(Timer);
-    sigaction(SIGPROF, &OldProf, nullptr);
-  }
+  pthread_detach(Thread);
 }
 
 void stopSampling() {
   if (!Sampling.exchange(false))
     return;
-  // Disarmed, not deleted: timer_delete is not async-signal-safe, and this
-  // runs from crash handlers too. A signal still pending finds Sampling off.
-  struct itimerspec Off;
-  std::memset(&Off, 0, sizeof(Off));
-  timer_settime(Timer, 0, &Off, nullptr);
+  // The sampler thread sees Sampling off at its next wake-up; a signal
+  // still pending finds it off too. Nothing here but the flag, since this
+  // runs from crash handlers as well.
 }
 
 void writeSamples(JsonOut &Out) {

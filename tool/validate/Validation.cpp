@@ -717,7 +717,8 @@ std::string percentText(double Share) {
 
 /// Estimates each measured step's data loading from the samples of the
 /// training thread: the step's wall time times the share of its samples
-/// whose stack is inside data loading.
+/// whose stack is inside data loading (a ratio, so that samples the loaded
+/// machine delayed or the sampler skipped bias nothing but the count).
 void measureDataLoading(const RuntimeData &Data, StackSource Stacks,
                         Summary &S) {
   size_t N = S.Steps.size();
@@ -839,7 +840,7 @@ void judgeDataLoading(FindingResult &R, const RuntimeData &Data,
                                 : "at this line";
   std::string From =
       llvm::formatv("{0} of {1} samples of the training thread, one every "
-                    "{2}; in {3} of {4} steps",
+                    "{2} of wall time; in {3} of {4} steps",
                     Samples, S.Samples, timeText(Data.Samples.PeriodNs),
                     R.StepsSeen, S.StepsMeasured)
           .str();
