@@ -83,6 +83,15 @@ double lossValue(const llvm::json::Value *V) {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
+/// A stack: an array of addresses.
+std::vector<uint64_t> addresses(const llvm::json::Value &V) {
+  std::vector<uint64_t> Frames;
+  if (const llvm::json::Array *A = V.getAsArray())
+    for (const llvm::json::Value &F : *A)
+      Frames.push_back(hexAddress(F));
+  return Frames;
+}
+
 Tally tally(const llvm::json::Object *O) {
   Tally T;
   T.Count = u64(O, "count");
@@ -212,13 +221,8 @@ llvm::Expected<RuntimeData> parseRuntimeData(llvm::StringRef Text,
     for (const llvm::json::Value &V : *Ops)
       D.Ops.push_back(V.getAsString() ? V.getAsString()->str() : "");
   if (const llvm::json::Array *Stacks = Root->getArray("stacks"))
-    for (const llvm::json::Value &V : *Stacks) {
-      std::vector<uint64_t> Frames;
-      if (const llvm::json::Array *A = V.getAsArray())
-        for (const llvm::json::Value &F : *A)
-          Frames.push_back(hexAddress(F));
-      D.Stacks.push_back(std::move(Frames));
-    }
+    for (const llvm::json::Value &V : *Stacks)
+      D.Stacks.push_back(addresses(V));
   if (const llvm::json::Array *Sites = Root->getArray("sites"))
     for (const llvm::json::Value &V : *Sites) {
       const llvm::json::Object *O = V.getAsObject();
@@ -277,11 +281,7 @@ llvm::Expected<RuntimeData> parseRuntimeData(llvm::StringRef Text,
     size_t First = D.Stacks.size(), NumSampled = 0;
     if (const llvm::json::Array *Stacks = S->getArray("stacks"))
       for (const llvm::json::Value &V : *Stacks) {
-        std::vector<uint64_t> Frames;
-        if (const llvm::json::Array *A = V.getAsArray())
-          for (const llvm::json::Value &F : *A)
-            Frames.push_back(hexAddress(F));
-        D.Stacks.push_back(std::move(Frames));
+        D.Stacks.push_back(addresses(V));
         ++NumSampled;
       }
     if (const llvm::json::Array *Counts = S->getArray("counts"))
