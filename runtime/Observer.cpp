@@ -273,6 +273,11 @@ ThreadData *threadData() {
   return T;
 }
 
+ThreadData *threadDataIfAny() {
+  ThreadData *T = CurrentThread;
+  return T == DeadThread ? nullptr : T;
+}
+
 uint16_t internOp(ThreadData &T, const char *Name) {
   uintptr_t P = reinterpret_cast<uintptr_t>(Name);
   ThreadData::NameSlot &Slot = T.NameCache[(P >> 3 ^ P >> 13) & 1023];
@@ -420,6 +425,10 @@ bool cutLocked(ThreadData &T) {
   CurrentStep.store(Step + 1);
   R.Zeroed.clear();
   refreshModules(false);
+  // The first boundary is on the training thread: from here on its time is
+  // sampled.
+  if (Step == 0)
+    startSampling();
 #ifdef TRAINLINT_RUNTIME_CUDA
   cudaOnStep(static_cast<uint64_t>(Step + 1));
 #endif

@@ -25,6 +25,9 @@
 //                               the first evaluation phase, at most this many
 //                               evaluation batches (0, the default: stop)
 //   TRAINLINT_RUNTIME_EVAL_WAIT_MS  ... and at most this long (default 30 s)
+//   TRAINLINT_RUNTIME_SAMPLE_US  microseconds between two samples of the
+//                               training thread's stack (default 500; 0:
+//                               none)
 //   TRAINLINT_RUNTIME_ROOT_PID  the pid that writes the data file itself
 //   TRAINLINT_RUNTIME_TEST_TORCH_VERSION  tests only: pretend the loaded
 //                               libtorch has this version
@@ -501,6 +504,9 @@ __attribute__((constructor)) void loadRuntime() {
     C.StepOnBackward = std::strcmp(On, "backward") == 0;
   if (const char *Batches = getenv("TRAINLINT_RUNTIME_EVAL_BATCHES"))
     C.EvalBatches = std::strtoull(Batches, nullptr, 10);
+  C.SamplePeriodNs = 500000;
+  if (const char *Period = getenv("TRAINLINT_RUNTIME_SAMPLE_US"))
+    C.SamplePeriodNs = std::strtoull(Period, nullptr, 10) * 1000ull;
   C.EvalWaitNs = 30000ull * 1000000ull;
   if (const char *Wait = getenv("TRAINLINT_RUNTIME_EVAL_WAIT_MS"))
     C.EvalWaitNs = std::strtoull(Wait, nullptr, 10) * 1000000ull;
@@ -551,6 +557,7 @@ bool writeData(EndReason Reason, int Signal, const char *Text) {
     return false;
   bool InSignal = Reason == EndReason::Signal;
   stopObserving();
+  stopSampling();
   bool Locked = Reason != EndReason::Refused && lockForWriting(InSignal);
   uint64_t End = nowNs();
   Recorder &R = recorder();
@@ -636,6 +643,7 @@ bool writeData(EndReason Reason, int Signal, const char *Text) {
     writeModules(Out);
     if (Locked) {
       writeTables();
+      writeSamples(Out);
 #ifdef TRAINLINT_RUNTIME_CUDA
       if (!InSignal)
         cudaWriteStepTimes(Out, R.Steps.size());

@@ -57,6 +57,9 @@ const char *deviceName(int Type);
 /// the thread-local pointer to it is all the static TLS the library uses.
 struct ThreadData;
 ThreadData *threadData();
+/// The current thread's data when it has some, allocating nothing (for
+/// signal handlers).
+ThreadData *threadDataIfAny();
 
 /// The id of the current call stack's user frames in the stack table,
 /// unwinding only when the stack has not been seen from this point before.
@@ -66,6 +69,8 @@ uint32_t captureStack(ThreadData &T, uintptr_t Key);
 /// Fills the ranges of code whose frames are skipped while unwinding:
 /// libtorch, c10 and this library.
 void initSkipRanges();
+/// Whether \p IP is in those ranges; safe in a signal handler.
+bool isSkippedCode(uintptr_t IP);
 
 /// The callbacks, the step state machine and the tables.
 void registerObserver();
@@ -99,6 +104,9 @@ struct Config {
   uint64_t EvalBatches = 0;
   /// ... and for at most this long after the last measured step.
   uint64_t EvalWaitNs = 0;
+  /// Wall time between two samples of the training thread's stack
+  /// (Sampler.cpp); 0 takes none.
+  uint64_t SamplePeriodNs = 0;
   /// The process is the one `trainlint validate` started (not a child).
   bool IsRoot = true;
   int RootPid = 0;
@@ -115,6 +123,16 @@ struct ProcessInfo {
   uint64_t StartNs = 0;
 };
 ProcessInfo &processInfo();
+
+/// Starts sampling the calling thread, the training thread, at its first
+/// step boundary (once per process; nothing when Config::SamplePeriodNs is 0
+/// or the program has a SIGPROF handler of its own).
+void startSampling();
+/// Stops the samples before the data file is written; safe in a signal
+/// handler.
+void stopSampling();
+/// The samples' stacks and counts per step, as the data file's "sampling".
+void writeSamples(struct JsonOut &Out);
 
 /// Snapshot of the loaded modules (path, load bias, executable ranges), kept
 /// in static storage so that a signal handler can write it.

@@ -38,12 +38,16 @@ struct Range {
 Range SkipRanges[32];
 unsigned NumSkipRanges = 0;
 
-bool isSkipped(uintptr_t IP) {
+} // namespace
+
+bool isSkippedCode(uintptr_t IP) {
   for (unsigned I = 0; I < NumSkipRanges; ++I)
     if (IP >= SkipRanges[I].Lo && IP < SkipRanges[I].Hi)
       return true;
   return false;
 }
+
+namespace {
 
 const char *baseName(const char *Path) {
   const char *Slash = std::strrchr(Path, '/');
@@ -98,7 +102,7 @@ _Unwind_Reason_Code collectFrame(struct _Unwind_Context *Ctx, void *Arg) {
   uintptr_t IP = _Unwind_GetIP(Ctx);
   if (!IP)
     return _URC_END_OF_STACK;
-  if (isSkipped(IP))
+  if (isSkippedCode(IP))
     return _URC_NO_REASON;
 #if defined(__x86_64__)
   // libgcc reports each frame with the CFA of the frame it returns from, so

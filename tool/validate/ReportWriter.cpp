@@ -257,6 +257,19 @@ void writeJsonReport(llvm::raw_ostream &OS, const RunInfo &Run,
       J.attribute("host_gap_share", share(S.HostGapNs, Wall));
       J.attribute("backward_ns", S.BackwardNs);
       J.attribute("other_threads_op_ns", S.OtherThreadsOpNs);
+      J.attribute("data_loading_ns", S.DataLoadingNs);
+      J.attribute("data_loading_share", share(S.DataLoadingNs, Wall));
+      J.attribute("data_loading_op_ns", S.DataLoadingOpNs);
+      J.attributeObject("samples", [&] {
+        J.attribute("period_ns",
+                    static_cast<int64_t>(
+                        Run.Primary ? Run.Primary->Samples.PeriodNs : 0));
+        J.attribute("measured", static_cast<int64_t>(S.Samples));
+        J.attribute("data_loading", static_cast<int64_t>(S.DataLoadingSamples));
+        J.attribute("dropped", static_cast<int64_t>(
+                                   Run.Primary ? Run.Primary->Samples.Dropped
+                                               : 0));
+      });
       if (Run.Primary && !Run.Primary->DeviceStepNs.empty())
         J.attributeArray("device_step_ns", [&] {
           for (const std::pair<int64_t, uint64_t> &P :
@@ -286,8 +299,9 @@ void writeJsonReport(llvm::raw_ostream &OS, const RunInfo &Run,
         J.attribute("reason", V.Loss.Divergence);
     });
     J.attributeArray("steps", [&] {
-      for (const StepRecord *R : S.Steps)
+      for (size_t I = 0; I < S.Steps.size(); ++I)
         J.object([&] {
+          const StepRecord *R = S.Steps[I];
           J.attribute("index", static_cast<int64_t>(R->Index));
           J.attribute("wall_ns", static_cast<int64_t>(R->wallNs()));
           J.attribute("op_ns", static_cast<int64_t>(R->OpNs));
@@ -297,6 +311,10 @@ void writeJsonReport(llvm::raw_ostream &OS, const RunInfo &Run,
                       static_cast<int64_t>(R->wallNs() -
                                            std::min(R->OpNs, R->wallNs())));
           J.attribute("operators", static_cast<int64_t>(R->Ops));
+          J.attribute("data_loading_ns",
+                      static_cast<int64_t>(I < S.StepDataLoadingNs.size()
+                                               ? S.StepDataLoadingNs[I]
+                                               : 0));
         });
     });
     J.attributeArray("findings", [&] {
@@ -450,6 +468,12 @@ void writeTextSummary(llvm::raw_ostream &OS, const RunInfo &Run,
                         percent(share(S.SyncNs, S.MeanStepNs)),
                         percent(share(S.HostGapNs, S.MeanStepNs)));
   }
+  if (S.StepsMeasured && S.Samples)
+    OS << llvm::formatv("  data loading on the training thread: {0} per step, "
+                        "{1} of step time ({2} of {3} samples)\n",
+                        timeText(S.DataLoadingNs),
+                        percent(share(S.DataLoadingNs, S.MeanStepNs)),
+                        S.DataLoadingSamples, S.Samples);
   if (Run.Primary && !V.Gpu && Run.Primary->EndReason != "refused")
     OS << "  CPU-only run: syncs and copies are seen, their device cost is "
           "not (see the report's needs_gpu)\n";
@@ -458,7 +482,11 @@ void writeTextSummary(llvm::raw_ostream &OS, const RunInfo &Run,
                         location(displayPath(F.Source.Where.File),
                                  F.Source.Where.Line, F.Source.Where.Column),
                         F.Source.Check);
-    if (F.Result == Status::Confirmed && F.Batch.Batches)
+    if (F.Kind == SignalKind::DataLoading &&
+        (F.Result == Status::Confirmed || F.Result == Status::NotObserved))
+      OS << llvm::formatv(" (data loading {0}/step, {1} of step time)",
+                          timeText(F.Per.Ns), percent(F.Share));
+    else if (F.Result == Status::Confirmed && F.Batch.Batches)
       OS << llvm::formatv(" ({0:F1}/evaluation batch, {1}/batch, {2} batches)",
                           F.Batch.Count, timeText(F.Batch.Ns),
                           F.Batch.Batches);
@@ -479,7 +507,8 @@ void writeTextSummary(llvm::raw_ostream &OS, const RunInfo &Run,
         Sig.Kind == SignalKind::GradWithoutBackward ||
         Sig.Kind == SignalKind::GradNotCleared ||
         Sig.Kind == SignalKind::ModeMismatch ||
-        Sig.Kind == SignalKind::LossDiverged) {
+        Sig.Kind == SignalKind::LossDiverged ||
+        Sig.Kind == SignalKind::DataLoading) {
       SignalResult Shown = Sig;
       Shown.Where.File = displayPath(Sig.Where.File);
       for (SourceFrame &F : Shown.Chain)
@@ -532,6 +561,20 @@ std::string esc(llvm::StringRef Text) {
 const char *const ComputeColor = "#4c78a8";
 const char *const SyncColor = "#e45756";
 const char *const GapColor = "#f2b447";
+const char *const DataLoadingColor = "#54a24b";
+
+/// A step's time in the bar's segments: compute, syncs and host gaps
+/// outside data loading, then data loading (its operators' part taken from
+/// compute, the rest from the host gaps), none below zero.
+struct StepSplit {
+  double Compute, Sync, HostGap, DataLoading;
+};
+StepSplit splitStep(double Compute, double Sync, double HostGap,
+                    double DataLoading, double DataLoadingOp) {
+  DataLoadingOp = std::min(DataLoadingOp, DataLoading);
+  return {std::max(0.0, Compute - DataLoadingOp), Sync,
+          std::max(0.0, HostGap - (DataLoading - DataLoadingOp)), DataLoading};
+}
 
 const char *const Style = R"css(
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1100px;color:#1d2330;padding:0 1em}
@@ -555,7 +598,9 @@ code{font-size:.92em}
 
 /// The stacked bar of where a step's time goes.
 void splitBar(llvm::raw_ostream &OS, const Summary &S) {
-  double Total = S.ComputeNs + S.SyncNs + S.HostGapNs;
+  StepSplit Split = splitStep(S.ComputeNs, S.SyncNs, S.HostGapNs,
+                              S.DataLoadingNs, S.DataLoadingOpNs);
+  double Total = Split.Compute + Split.Sync + Split.HostGap + Split.DataLoading;
   if (Total <= 0)
     return;
   const double W = 1000, H = 46;
@@ -568,9 +613,10 @@ void splitBar(llvm::raw_ostream &OS, const Summary &S) {
     const char *Name;
     double Ns;
     const char *Color;
-  } Parts[] = {{"compute", S.ComputeNs, ComputeColor},
-               {"syncs", S.SyncNs, SyncColor},
-               {"host gaps", S.HostGapNs, GapColor}};
+  } Parts[] = {{"compute", Split.Compute, ComputeColor},
+               {"syncs", Split.Sync, SyncColor},
+               {"host gaps", Split.HostGap, GapColor},
+               {"data loading", Split.DataLoading, DataLoadingColor}};
   for (const Part &P : Parts) {
     double Width = W * P.Ns / Total;
     if (Width <= 0)
@@ -621,10 +667,16 @@ void stepColumns(llvm::raw_ostream &OS, const Summary &S) {
     double Wall = static_cast<double>(R.wallNs());
     double Op = std::min(static_cast<double>(R.OpNs), Wall);
     double Sync = std::min(static_cast<double>(R.SyncNs), Op);
-    double Parts[] = {Op - Sync, Sync, Wall - Op};
-    const char *Colors[] = {ComputeColor, SyncColor, GapColor};
+    StepSplit Split = splitStep(
+        Op - Sync, Sync, Wall - Op,
+        I < S.StepDataLoadingNs.size() ? S.StepDataLoadingNs[I] : 0,
+        I < S.StepDataLoadingOpNs.size() ? S.StepDataLoadingOpNs[I] : 0);
+    double Parts[] = {Split.Compute, Split.Sync, Split.HostGap,
+                      Split.DataLoading};
+    const char *Colors[] = {ComputeColor, SyncColor, GapColor,
+                            DataLoadingColor};
     double Y = H;
-    for (int P = 0; P < 3; ++P) {
+    for (int P = 0; P < 4; ++P) {
       double Height = H * Parts[P] / Max;
       if (Height <= 0)
         continue;
@@ -794,7 +846,13 @@ void writeHtmlReport(llvm::raw_ostream &OS, const RunInfo &Run,
        << timeText(S.SyncNs)
        << "</span><span><i style=\"background:" << GapColor
        << "\"></i>host gaps (between operators) " << timeText(S.HostGapNs)
-       << "</span></p>\n";
+       << "</span>";
+    if (S.Samples)
+      OS << "<span><i style=\"background:" << DataLoadingColor
+         << "\"></i>data loading (fetching batches on the training thread, "
+            "from samples) "
+         << timeText(S.DataLoadingNs) << ", taken out of the others</span>";
+    OS << "</p>\n";
     splitBar(OS, S);
     OS << "<p class=\"why\">Each measured step:</p>\n";
     stepColumns(OS, S);
@@ -826,7 +884,11 @@ void writeHtmlReport(llvm::raw_ostream &OS, const RunInfo &Run,
                        F.Source.Where.Column))
        << "\">" << esc(shortLocation(F.Source.Where.File, F.Source.Where.Line))
        << "</td>";
-    if (F.Result == Status::Confirmed && F.Batch.Batches) {
+    if (F.Kind == SignalKind::DataLoading &&
+        (F.Result == Status::Confirmed || F.Result == Status::NotObserved))
+      OS << llvm::formatv(" (data loading {0}/step, {1} of step time)",
+                          timeText(F.Per.Ns), percent(F.Share));
+    else if (F.Result == Status::Confirmed && F.Batch.Batches) {
       OS << "<td class=\"num\">"
          << llvm::formatv("{0:F1}/batch", F.Batch.Count)
          << "</td><td class=\"num\"></td><td class=\"num\">"

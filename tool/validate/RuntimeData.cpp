@@ -83,6 +83,15 @@ double lossValue(const llvm::json::Value *V) {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
+/// A stack: an array of addresses.
+std::vector<uint64_t> addresses(const llvm::json::Value &V) {
+  std::vector<uint64_t> Frames;
+  if (const llvm::json::Array *A = V.getAsArray())
+    for (const llvm::json::Value &F : *A)
+      Frames.push_back(hexAddress(F));
+  return Frames;
+}
+
 Tally tally(const llvm::json::Object *O) {
   Tally T;
   T.Count = u64(O, "count");
@@ -212,13 +221,8 @@ llvm::Expected<RuntimeData> parseRuntimeData(llvm::StringRef Text,
     for (const llvm::json::Value &V : *Ops)
       D.Ops.push_back(V.getAsString() ? V.getAsString()->str() : "");
   if (const llvm::json::Array *Stacks = Root->getArray("stacks"))
-    for (const llvm::json::Value &V : *Stacks) {
-      std::vector<uint64_t> Frames;
-      if (const llvm::json::Array *A = V.getAsArray())
-        for (const llvm::json::Value &F : *A)
-          Frames.push_back(hexAddress(F));
-      D.Stacks.push_back(std::move(Frames));
-    }
+    for (const llvm::json::Value &V : *Stacks)
+      D.Stacks.push_back(addresses(V));
   if (const llvm::json::Array *Sites = Root->getArray("sites"))
     for (const llvm::json::Value &V : *Sites) {
       const llvm::json::Object *O = V.getAsObject();
@@ -267,6 +271,33 @@ llvm::Expected<RuntimeData> parseRuntimeData(llvm::StringRef Text,
     D.Evaluation.Phases = u64(E, "phases");
     D.Evaluation.Waited = boolean(E, "waited");
     D.Evaluation.StoppedBy = str(E, "stopped_by");
+  }
+  if (const llvm::json::Object *S = Root->getObject("sampling")) {
+    D.Samples.PeriodNs = u64(S, "period_ns");
+    D.Samples.Samples = u64(S, "samples");
+    D.Samples.Dropped = u64(S, "dropped");
+    // The sampled stacks join the operators' stacks, so that one table is
+    // symbolized and matched.
+    size_t First = D.Stacks.size(), NumSampled = 0;
+    if (const llvm::json::Array *Stacks = S->getArray("stacks"))
+      for (const llvm::json::Value &V : *Stacks) {
+        D.Stacks.push_back(addresses(V));
+        ++NumSampled;
+      }
+    if (const llvm::json::Array *Counts = S->getArray("counts"))
+      for (const llvm::json::Value &V : *Counts)
+        if (const llvm::json::Object *O = V.getAsObject()) {
+          SampleCount C;
+          uint64_t Stack = u64(O, "stack");
+          if (Stack >= NumSampled)
+            return Fail("a sample refers to sampled stack " +
+                        llvm::Twine(Stack) + " of " + llvm::Twine(NumSampled));
+          C.Stack = static_cast<unsigned>(First + Stack);
+          C.Step = static_cast<int64_t>(u64(O, "step"));
+          C.Count = u64(O, "count");
+          C.InOperator = u64(O, "in_operator");
+          D.Samples.Counts.push_back(C);
+        }
   }
   if (const llvm::json::Array *Device = Root->getArray("device_step_ns"))
     for (const llvm::json::Value &V : *Device)

@@ -98,6 +98,28 @@ struct StepRecord {
   uint64_t wallNs() const { return EndNs > StartNs ? EndNs - StartNs : 0; }
 };
 
+/// Samples of the training thread's stack (runtime/Sampler.cpp): how many
+/// times the timer found it at one stack in one step.
+struct SampleCount {
+  /// An index into RuntimeData::Stacks (the sampled stacks follow the
+  /// operators' stacks there).
+  unsigned Stack = 0;
+  int64_t Step = 0;
+  uint64_t Count = 0;
+  /// Of Count, the samples taken while the thread was inside an operator.
+  uint64_t InOperator = 0;
+};
+
+/// What the sampler of the training thread saw.
+struct Sampling {
+  /// Wall time between two samples; 0 when nothing was sampled.
+  uint64_t PeriodNs = 0;
+  uint64_t Samples = 0;
+  /// Samples whose stack or count found no room in the runtime's tables.
+  uint64_t Dropped = 0;
+  std::vector<SampleCount> Counts;
+};
+
 struct Module {
   std::string Path;
   uint64_t Bias = 0;
@@ -133,6 +155,7 @@ struct RuntimeData {
   std::vector<Site> Sites;
   std::vector<LossValue> Losses;
   EvaluationSeen Evaluation;
+  Sampling Samples;
   /// CUDA runs: device time per step from events at step boundaries.
   std::vector<std::pair<int64_t, uint64_t>> DeviceStepNs;
 

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cmath>
 #include <map>
+#include <set>
 
 namespace trainlint {
 namespace validate {
@@ -57,6 +58,8 @@ llvm::StringRef signalKindName(SignalKind K) {
     return "mode-mismatch";
   case SignalKind::LossDiverged:
     return "loss-diverged";
+  case SignalKind::DataLoading:
+    return "data-loading";
   }
   return "none";
 }
@@ -112,6 +115,11 @@ CheckSignal signalForCheck(llvm::StringRef Check) {
     // backward() call inside it.
     S.Kind = SignalKind::GradNotCleared;
     S.SpansStatement = true;
+  } else if (Check == "torch-data-no-workers" ||
+             Check == "torch-data-io-in-loop") {
+    // Loading, decoding and collating run mostly outside operators: time
+    // from samples of the training thread, not operator calls.
+    S.Kind = SignalKind::DataLoading;
   } else if (Check == "torch-loop-rebuilt-state") {
     S.Why = "rebuilding an optimizer runs no operator at its line (its "
             "constructor allocates nothing; its state comes back lazily "
@@ -192,6 +200,11 @@ bool sameFile(llvm::StringRef FrameFile, llvm::StringRef FindingFile) {
       return false;
   }
   return true;
+}
+
+bool isDataLoadingFrame(const SourceFrame &F) {
+  return llvm::StringRef(F.Function).contains("torch::data::") ||
+         llvm::StringRef(F.File).contains("/torch/data/");
 }
 
 std::string baseFunctionName(llvm::StringRef Name) {
@@ -479,6 +492,7 @@ bool carriesSignal(SignalKind Kind, const Site &S, bool Gpu, bool &StandIn) {
     return S.has(FlagGradMode) && All.NodesBackwarded;
   }
   case SignalKind::LossDiverged:
+  case SignalKind::DataLoading:
   case SignalKind::None:
     return false;
   }
@@ -617,6 +631,8 @@ std::string signalPhrase(SignalKind K) {
     return "ran dropout or batch norm in the wrong mode";
   case SignalKind::LossDiverged:
     return "diverged";
+  case SignalKind::DataLoading:
+    return "fetched batches on the training thread";
   case SignalKind::None:
     break;
   }
@@ -689,6 +705,161 @@ void judgePerBatch(FindingResult &R, const Tally &Measured,
                                  : "evaluation mode during training",
                              B.Count, Where, B.Batches, timeText(B.Ns))
                    .str();
+}
+
+bool inDataLoading(const SourceStack &Frames) {
+  return llvm::any_of(Frames, isDataLoadingFrame);
+}
+
+std::string percentText(double Share) {
+  return llvm::formatv("{0:F1}%", Share * 100).str();
+}
+
+/// Estimates each measured step's data loading from the samples of the
+/// training thread: the step's wall time times the share of its samples
+/// whose stack is inside data loading (a ratio, so that samples the loaded
+/// machine delayed or the sampler skipped bias nothing but the count).
+void measureDataLoading(const RuntimeData &Data, StackSource Stacks,
+                        Summary &S) {
+  size_t N = S.Steps.size();
+  std::map<int64_t, size_t> Position;
+  for (size_t I = 0; I < N; ++I)
+    Position[static_cast<int64_t>(S.Steps[I]->Index)] = I;
+  std::vector<uint64_t> All(N), Loading(N), LoadingOp(N);
+  for (const SampleCount &C : Data.Samples.Counts) {
+    auto It = Position.find(C.Step);
+    if (It == Position.end())
+      continue;
+    All[It->second] += C.Count;
+    if (inDataLoading(Stacks(C.Stack))) {
+      Loading[It->second] += C.Count;
+      LoadingOp[It->second] += C.InOperator;
+    }
+  }
+  S.StepDataLoadingNs.assign(N, 0);
+  S.StepDataLoadingOpNs.assign(N, 0);
+  for (size_t I = 0; I < N; ++I) {
+    S.Samples += All[I];
+    S.DataLoadingSamples += Loading[I];
+    if (!All[I])
+      continue;
+    double Wall = static_cast<double>(S.Steps[I]->wallNs());
+    S.StepDataLoadingNs[I] = Wall * Loading[I] / All[I];
+    S.StepDataLoadingOpNs[I] = Wall * LoadingOp[I] / All[I];
+    S.DataLoadingNs += S.StepDataLoadingNs[I] / N;
+    S.DataLoadingOpNs += S.StepDataLoadingOpNs[I] / N;
+  }
+}
+
+/// Judges a data-loading finding (torch-data-no-workers at a loader's
+/// construction, torch-data-io-in-loop at a read or a decode) by the time
+/// the training thread spent fetching batches. A loader's finding, and a
+/// read that the samples found inside a loader's fetch (a dataset's get()),
+/// are judged by the whole fetch; a read straight in the training loop by
+/// the samples at its own line. A read is inside the fetch when a sample in
+/// data loading has a frame at its line or in \p Function, the function that
+/// contains it (opening a file may take too little time to be sampled where
+/// reading it from the next line does).
+void judgeDataLoading(FindingResult &R, const RuntimeData &Data,
+                      StackSource Stacks,
+                      llvm::function_ref<bool(const SourceStack &)> AtFinding,
+                      const std::optional<std::string> &Function,
+                      bool OperatorsAtFinding, const Summary &S) {
+  bool Io = R.Source.Check == "torch-data-io-in-loop";
+  if (!S.StepsMeasured || !S.Samples) {
+    R.Result = Status::NotCheckable;
+    R.Reason = !Data.Samples.PeriodNs
+                   ? "the training thread was not sampled "
+                     "(TRAINLINT_RUNTIME_SAMPLE_US=0, or the program handles "
+                     "SIGPROF itself): the time it spent fetching batches is "
+                     "unknown"
+                   : "no sample of the training thread fell in a measured "
+                     "step: the time it spent fetching batches is unknown";
+    return;
+  }
+  std::set<int64_t> Measured;
+  for (const StepRecord *Step : S.Steps)
+    Measured.insert(static_cast<int64_t>(Step->Index));
+  // The finding's line or function among a sample's frames inside data
+  // loading: those below (called by) its outermost data-loading frame.
+  auto InFetch = [&](const SourceStack &Frames) {
+    size_t Outermost = Frames.size();
+    for (size_t I = 0; I < Frames.size(); ++I)
+      if (isDataLoadingFrame(Frames[I]))
+        Outermost = I;
+    for (size_t I = 0; I < Outermost && I < Frames.size(); ++I) {
+      const SourceFrame &Fr = Frames[I];
+      if (sameFile(Fr.File, R.Source.Where.File) &&
+          (Fr.Line == R.Source.Where.Line ||
+           (Function && baseFunctionName(Fr.Function) == *Function)))
+        return true;
+    }
+    return false;
+  };
+  uint64_t AtLine = 0, AtLineInFetch = 0, AtLineAnywhen = 0;
+  std::set<int64_t> LineSteps;
+  for (const SampleCount &C : Data.Samples.Counts) {
+    const SourceStack &Frames = Stacks(C.Stack);
+    if (Io && Measured.count(C.Step) && InFetch(Frames))
+      AtLineInFetch += C.Count;
+    if (!AtFinding(Frames))
+      continue;
+    AtLineAnywhen += C.Count;
+    if (!Measured.count(C.Step))
+      continue;
+    AtLine += C.Count;
+    LineSteps.insert(C.Step);
+  }
+  if (!OperatorsAtFinding && !AtLineAnywhen && !AtLineInFetch) {
+    R.Result = Status::NotExercised;
+    R.Reason = Io ? "neither an operator nor a sample of the training thread "
+                    "was at this line: the code was not reached, or it ran "
+                    "on a loader's worker threads, which are not sampled"
+                  : "neither an operator nor a sample of the training thread "
+                    "was at this line: the loader it builds was not built in "
+                    "this run";
+    return;
+  }
+  double N = static_cast<double>(S.StepsMeasured);
+  bool WholeFetch = !Io || AtLineInFetch > 0;
+  uint64_t Samples = WholeFetch ? S.DataLoadingSamples : AtLine;
+  R.Per.Ns = WholeFetch ? S.DataLoadingNs
+                        : S.MeanStepNs * static_cast<double>(AtLine) /
+                              static_cast<double>(S.Samples);
+  R.Per.Count = static_cast<double>(Samples) / N;
+  R.Share = S.MeanStepNs > 0 ? R.Per.Ns / S.MeanStepNs : 0;
+  R.Total.Count = Samples;
+  R.Total.Ns = static_cast<uint64_t>(R.Per.Ns * N);
+  if (WholeFetch)
+    R.StepsSeen = static_cast<uint64_t>(llvm::count_if(
+        S.StepDataLoadingNs, [](double Ns) { return Ns > 0; }));
+  else
+    R.StepsSeen = LineSteps.size();
+  std::string What = WholeFetch ? "fetching batches (a loader's next(), a "
+                                  "dataset's get())"
+                                : "at this line";
+  std::string From =
+      llvm::formatv("{0} of {1} samples of the training thread, one every "
+                    "{2} of wall time; in {3} of {4} steps",
+                    Samples, S.Samples, timeText(Data.Samples.PeriodNs),
+                    R.StepsSeen, S.StepsMeasured)
+          .str();
+  bool Over = R.Share > DataLoadingShareThreshold;
+  R.Result = Over ? Status::Confirmed : Status::NotObserved;
+  R.Reason = llvm::formatv("the training thread spent {0} per step {1}, {2} "
+                           "of the step{3} ({4})",
+                           timeText(R.Per.Ns), What, percentText(R.Share),
+                           Over ? llvm::formatv(", more than the {0} that "
+                                                "confirm this check",
+                                                percentText(
+                                                    DataLoadingShareThreshold))
+                                      .str()
+                                : llvm::formatv(": not more than {0}",
+                                                percentText(
+                                                    DataLoadingShareThreshold))
+                                      .str(),
+                           From)
+                 .str();
 }
 
 } // namespace
@@ -769,6 +940,7 @@ Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
     S.HostGapNs = (Wall - Op) / N;
     S.BackwardNs = Backward / N;
     S.OtherThreadsOpNs = Other / N;
+    measureDataLoading(Data, Stacks, S);
   }
 
   // Which modules ran user code without line tables: modules of the user's
@@ -981,6 +1153,14 @@ Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
                                .str()
                          : "at this line";
 
+    if (R.Kind == SignalKind::DataLoading) {
+      std::optional<std::string> Function =
+          EnclosingFunction ? EnclosingFunction(F.Where.File, F.Where.Line)
+                            : std::nullopt;
+      judgeDataLoading(R, Data, Stacks, AtFinding, Function, Exercised, S);
+      V.Findings.push_back(std::move(R));
+      continue;
+    }
     if (R.Kind == SignalKind::CudaAlloc && !V.Gpu && !R.Total.Count) {
       // A CPU-only run seldom reaches CUDA code, and a program linked with
       // the static libcudart (nvcc's default) is not seen calling it: no
@@ -1196,7 +1376,54 @@ Validation validateFindings(const RuntimeData &Data, StackSource Stacks,
     }
   }
   for (auto &[Key, Sig] : Signals)
-    V.Signals.push_back(std::move(Sig));
+    V.Signals.push_back(std::move(Sig));  // Data loading, placed where the training code asks for a batch: the
+  // first user frame outside the loader's frames (the range-for over the
+  // loader), whatever a finding says.
+  if (S.DataLoadingSamples) {
+    std::set<int64_t> Measured;
+    for (const StepRecord *Step : S.Steps)
+      Measured.insert(static_cast<int64_t>(Step->Index));
+    std::map<std::string, std::pair<SignalResult, uint64_t>> Callers;
+    for (const SampleCount &C : Data.Samples.Counts) {
+      const SourceStack &Frames = Stacks(C.Stack);
+      if (!Measured.count(C.Step) || !inDataLoading(Frames))
+        continue;
+      size_t Outermost = 0;
+      for (size_t I = 0; I < Frames.size(); ++I)
+        if (isDataLoadingFrame(Frames[I]))
+          Outermost = I;
+      SourceStack Outside(Frames.begin() + Outermost + 1, Frames.end());
+      std::vector<SourceFrame> Chain = userChain(Outside);
+      std::string Key;
+      for (const SourceFrame &F : Chain)
+        Key += F.File + ":" + std::to_string(F.Line) + ";";
+      auto &[Sig, Count] = Callers[Key];
+      if (!Count) {
+        Sig.Kind = SignalKind::DataLoading;
+        Sig.Where = Chain.empty() ? userFrame(Outside) : Chain.front();
+        Sig.Chain = Chain;
+      }
+      Count += C.Count;
+    }
+    for (auto &[Key, Entry] : Callers) {
+      auto &[Sig, Count] = Entry;
+      double Part = static_cast<double>(Count) / S.DataLoadingSamples;
+      Sig.Per.Ns = S.DataLoadingNs * Part;
+      Sig.Per.Count = static_cast<double>(Count) / N;
+      Sig.Total.Count = Count;
+      Sig.Detail = llvm::formatv("{0} per step fetching batches on the "
+                                 "training thread, {1} of the step ({2} "
+                                 "samples)",
+                                 timeText(Sig.Per.Ns),
+                                 percentText(S.MeanStepNs > 0
+                                                 ? Sig.Per.Ns / S.MeanStepNs
+                                                 : 0),
+                                 Count)
+                       .str();
+      V.Signals.push_back(std::move(Sig));
+    }
+  }
+
   if (!V.Loss.Divergence.empty()) {
     // Placed at the first backward() call whose loss was read.
     SignalResult Sig;

@@ -61,6 +61,9 @@ enum class SignalKind {
   /// The loss became NaN or infinite, or grew more than tenfold over the
   /// run (lossDivergence); a signal of the run, asked for by no finding.
   LossDiverged,
+  /// Wall time the training thread spent fetching batches (a loader's
+  /// next(), a dataset's get()), from samples of its stack.
+  DataLoading,
 };
 llvm::StringRef signalKindName(SignalKind K);
 
@@ -92,6 +95,10 @@ struct CheckSignal {
 /// an element access is a `select` and a read or a write, so 16 calls is
 /// about eight elements a step, more than any vectorized line runs.
 inline constexpr double LoopOpCallsPerStep = 16;
+/// The share of the step that the training thread may spend fetching
+/// batches before a data-loading finding is confirmed (PyTorch's TensorBoard
+/// plugin flags a data loader above 5% of the step too).
+inline constexpr double DataLoadingShareThreshold = 0.05;
 CheckSignal signalForCheck(llvm::StringRef Check);
 
 struct PerStep {
@@ -191,6 +198,19 @@ struct Summary {
   double OtherThreadsOpNs = 0;
   /// The measured steps, in order.
   std::vector<const StepRecord *> Steps;
+  /// Samples of the training thread's stack in the measured steps, and how
+  /// many of them were inside data loading.
+  uint64_t Samples = 0;
+  uint64_t DataLoadingSamples = 0;
+  /// Per step, estimated from the samples (each step's wall time times the
+  /// share of its samples inside data loading): the time spent fetching
+  /// batches, and the part of it inside operators (the collation's `stack`,
+  /// a dataset's conversions). Means over the measured steps, and one value
+  /// per entry of Steps.
+  double DataLoadingNs = 0;
+  double DataLoadingOpNs = 0;
+  std::vector<double> StepDataLoadingNs;
+  std::vector<double> StepDataLoadingOpNs;
 };
 
 /// The loss of every backward pass in the run, and whether it diverged.
@@ -249,6 +269,13 @@ bool isLibraryFile(llvm::StringRef File);
 /// Whether a frame's file and a finding's file name the same file: equal
 /// after normalization, or equal in their last two path components.
 bool sameFile(llvm::StringRef FrameFile, llvm::StringRef FindingFile);
+
+/// Whether a frame is inside libtorch's data loading: the loader's
+/// iterator and next(), the datasets' get_batch() that calls a user's get(),
+/// the collation. These are templates instantiated in the user's program, so
+/// their frames are known by name (or by their header's path, for inlined
+/// frames named briefly).
+bool isDataLoadingFrame(const SourceFrame &F);
 
 /// "ns::Class::method(int) const" -> "method"; "void f<int>(int)" -> "f".
 std::string baseFunctionName(llvm::StringRef Demangled);
