@@ -21,6 +21,13 @@ bool isMakeDataLoaderCall(const CallExpr &Call) {
          isInNamespace(FD, "torch::data");
 }
 
+clang::ast_matchers::internal::BindableMatcher<Stmt> makeDataLoaderCall() {
+  using namespace clang::ast_matchers;
+  return callExpr(
+      callee(functionDecl(hasName("::torch::data::make_data_loader"))),
+      unless(isExpansionInSystemHeader()));
+}
+
 bool isDatasetGetMethod(const CXXMethodDecl &Method) {
   if (!Method.getDeclName().isIdentifier() ||
       (Method.getName() != "get" && Method.getName() != "get_batch"))
@@ -139,6 +146,9 @@ void readOptions(const Expr *E, LoaderFacts &Facts, const ASTContext &Ctx,
   E = pastCopies(E);
   if (!E || Depth > 16)
     return;
+  // `DataLoaderOptions(64)`, spelled as a functional cast.
+  if (const auto *Cast = dyn_cast<CXXFunctionalCastExpr>(E))
+    return readOptions(Cast->getSubExpr(), Facts, Ctx, SettersOf, Depth + 1);
   if (const auto *Setter = dyn_cast<CXXMemberCallExpr>(E)) {
     if (!optionsSetter(*Setter)) {
       // Options that a function of the user's returns.

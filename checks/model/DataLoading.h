@@ -17,6 +17,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
+#include "clang/ASTMatchers/ASTMatchers.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include <cstdint>
@@ -95,6 +96,11 @@ struct LoaderFacts {
 
 /// A `torch::data::make_data_loader` call (either overload, any sampler).
 bool isMakeDataLoaderCall(const clang::CallExpr &Call);
+
+/// Matches a make_data_loader call of the user's code, for the checks that
+/// report on loaders (look its facts up with DataLoadingModel::loaderOfCall).
+clang::ast_matchers::internal::BindableMatcher<clang::Stmt>
+makeDataLoaderCall();
 
 /// `get` or `get_batch` of a class derived from
 /// torch::data::datasets::BatchDataset (Dataset derives from it): the

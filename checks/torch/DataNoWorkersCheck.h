@@ -1,4 +1,4 @@
-//===--- DataNoWorkersCheck.h - torch-data-no-workers ---*- C++ -*-===//
+//===--- DataNoWorkersCheck.h - torch-data-no-workers -----------*- C++ -*-===//
 
 #ifndef TRAINLINT_CHECKS_TORCH_DATANOWORKERSCHECK_H
 #define TRAINLINT_CHECKS_TORCH_DATANOWORKERSCHECK_H
@@ -14,8 +14,19 @@ namespace trainlint::torch {
 class DataNoWorkersCheck : public TrainlintCheck {
 public:
   DataNoWorkersCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
+  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+
+private:
+  void checkLibtorchLoader(const clang::CallExpr &Call,
+                           const clang::ast_matchers::MatchFinder::MatchResult &Result);
+  void checkOwnLoader(const clang::CallExpr &Call,
+                      const clang::CXXMethodDecl &Method,
+                      const clang::ast_matchers::MatchFinder::MatchResult &Result);
+
+  /// The workers the suggested rewrite gives a loader.
+  const unsigned Workers;
 };
 
 } // namespace trainlint::torch

@@ -96,6 +96,8 @@ void build(size_t flag) {
   EXPECT_TRUE(Zero.hasNoWorkers());
   EXPECT_EQ(Zero.Workers.How, LoaderSetting::Source::Constant);
   EXPECT_TRUE(Zero.InMemory) << "TensorDataset";
+  EXPECT_EQ(Zero.BatchSize.known(), std::optional<uint64_t>(8))
+      << "DataLoaderOptions(8), a functional cast";
 
   EXPECT_TRUE(Model.datasetLoadedWithoutWorkers(*record(Ctx, "Images")));
   EXPECT_FALSE(Model.datasetLoadedWithoutWorkers(*record(Ctx, "Preloaded")))
