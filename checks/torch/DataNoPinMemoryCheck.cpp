@@ -66,8 +66,9 @@ bool reads(const Stmt &E, const VarDecl &Batch) {
 /// The copies to an accelerator, or to a device only the run knows, that
 /// \p S (a training loop's body, lambdas excluded) makes of \p Batch with
 /// non_blocking=true.
-void nonBlockingCopiesOf(const Stmt &S, const VarDecl &Batch, ASTContext &Ctx,
-                         llvm::SmallVectorImpl<const CXXMemberCallExpr *> &Out) {
+void nonBlockingCopiesOf(
+    const Stmt &S, const VarDecl &Batch, ASTContext &Ctx,
+    llvm::SmallVectorImpl<const CXXMemberCallExpr *> &Out) {
   if (const auto *Call = dyn_cast<CXXMemberCallExpr>(&S))
     if (std::optional<DeviceMove> Move = asDeviceMove(*Call, Ctx);
         Move && Move->NonBlockingParam &&

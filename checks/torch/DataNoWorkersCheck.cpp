@@ -58,26 +58,28 @@ std::optional<FixItHint> workersFix(const LoaderFacts &Loader, unsigned Workers,
         Lexer::getLocForEndOfToken(Dataset->getEndLoc(), 0, SM, LangOpts);
     if (After.isInvalid())
       return std::nullopt;
-    return FixItHint::CreateInsertion(After,
-                                      ", " + Options + "().workers(" + Count + ")");
+    return FixItHint::CreateInsertion(After, ", " + Options + "().workers(" +
+                                                 Count + ")");
   }
   if (Loader.OptionsInVariable)
     return std::nullopt;
-  std::optional<std::string> Text =
-      writtenText(*Loader.Options, SM, LangOpts);
+  std::optional<std::string> Text = writtenText(*Loader.Options, SM, LangOpts);
   if (!Text)
     return std::nullopt;
   // A bare batch size converts to the options implicitly.
-  if (!isSameOrDerivedFrom(recordOf(Loader.Options->IgnoreImplicit()->getType()),
-                           "torch::data::DataLoaderOptions") ||
+  if (!isSameOrDerivedFrom(
+          recordOf(Loader.Options->IgnoreImplicit()->getType()),
+          "torch::data::DataLoaderOptions") ||
       (isa<CXXConstructExpr>(Loader.Options) &&
        !isa<CXXTemporaryObjectExpr>(Loader.Options) &&
-       cast<CXXConstructExpr>(Loader.Options)->getParenOrBraceRange().isInvalid()))
+       cast<CXXConstructExpr>(Loader.Options)
+           ->getParenOrBraceRange()
+           .isInvalid()))
     return FixItHint::CreateReplacement(Loader.Options->getSourceRange(),
                                         Options + "(" + *Text + ").workers(" +
                                             Count + ")");
-  SourceLocation After = Lexer::getLocForEndOfToken(
-      Loader.Options->getEndLoc(), 0, SM, LangOpts);
+  SourceLocation After =
+      Lexer::getLocForEndOfToken(Loader.Options->getEndLoc(), 0, SM, LangOpts);
   if (After.isInvalid())
     return std::nullopt;
   return FixItHint::CreateInsertion(After, ".workers(" + Count + ")");
@@ -96,7 +98,8 @@ const Stmt *loadingCallIn(const Stmt &Body) {
         llvm::StringRef Name = FD->getName();
         if ((isInNamespace(FD, "torch") &&
              (Name == "load" || Name == "pickle_load")) ||
-            (isInNamespace(FD, "cv") && (Name == "imread" || Name == "imdecode")) ||
+            (isInNamespace(FD, "cv") &&
+             (Name == "imread" || Name == "imdecode")) ||
             (FD->getDeclContext()->getRedeclContext()->isTranslationUnit() &&
              (Name == "fopen" || Name == "fread")))
           return Call;
@@ -131,9 +134,7 @@ void DataNoWorkersCheck::registerMatchers(MatchFinder *Finder) {
   // torch::data::make_data_loader(dataset), (dataset, 64),
   // (dataset, DataLoaderOptions(64)), make_data_loader<Sampler>(...).
   // FIXME: StatelessDataLoader constructed directly is not seen.
-  Finder->addMatcher(
-      makeDataLoaderCall().bind(MakeLoaderId),
-      this);
+  Finder->addMatcher(makeDataLoaderCall().bind(MakeLoaderId), this);
 
   // loader.next(), loader() on a class of the user's that is not a libtorch
   // loader: check() keeps those whose body loads data.
@@ -193,10 +194,10 @@ void DataNoWorkersCheck::checkLibtorchLoader(
          "collates every batch itself while the device waits; set workers in "
          "its options");
   noteTrainingUse(*Use);
-  std::optional<FixItHint> Fix = workersFix(*Loader, Workers, *Result.SourceManager,
-                                            getLangOpts());
-  SourceLocation NoteAt = Loader->Options ? Loader->Options->getBeginLoc()
-                                          : Call.getEndLoc();
+  std::optional<FixItHint> Fix =
+      workersFix(*Loader, Workers, *Result.SourceManager, getLangOpts());
+  SourceLocation NoteAt =
+      Loader->Options ? Loader->Options->getBeginLoc() : Call.getEndLoc();
   auto Note = diag(NoteAt,
                    "with %0 workers, each calls the dataset's get() on a "
                    "thread of its own: get() must be thread-safe",
@@ -206,9 +207,9 @@ void DataNoWorkersCheck::checkLibtorchLoader(
     Note << *Fix;
 }
 
-void DataNoWorkersCheck::checkOwnLoader(const CallExpr &Call,
-                                        const CXXMethodDecl &Method,
-                                        const MatchFinder::MatchResult &Result) {
+void DataNoWorkersCheck::checkOwnLoader(
+    const CallExpr &Call, const CXXMethodDecl &Method,
+    const MatchFinder::MatchResult &Result) {
   const CXXRecordDecl *Class = Method.getParent();
   // libtorch's loaders, datasets and modules have their own checks; a
   // lambda's call operator is not a loader class.
@@ -226,10 +227,13 @@ void DataNoWorkersCheck::checkOwnLoader(const CallExpr &Call,
   if (!Loading)
     return;
   const HotPathModel &Model = HotPathModel::get(*Result.Context);
-  std::optional<HotContext> Hot = Model.classify(Call);
+  // The unit decides: the loader class and the loop that calls it are
+  // usually in one file.
+  // FIXME: a call in a function that a training loop of another file calls
+  // is not seen.
+  std::optional<HotContext> Hot = Model.classify(Call, Deferral::Forbid);
   // Outside training loops, or every N steps: not on each step.
-  if (!Hot || (Hot->Kind != LoopKind::Training && !Hot->Deferred) ||
-      Hot->isGated())
+  if (!Hot || Hot->Kind != LoopKind::Training || Hot->isGated())
     return;
   diag(Call.getBeginLoc(),
        "'%0' loads a batch on the training thread each step, so the device "

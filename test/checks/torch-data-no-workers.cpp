@@ -160,7 +160,7 @@ void inMemory(Net &model, torch::optim::SGD &optimizer, torch::Tensor images) {
   auto loader = data::make_data_loader(data::datasets::TensorDataset(images), 256);
   // CHECK-LEVEL2: :[[@LINE-1]]:17: warning: data loader has no workers, so the training thread collates every batch of its in-memory dataset itself; set workers in its options if collation shows in the step time [torch-data-no-workers]
   // CHECK-LEVEL2: :[[@LINE+2]]:3: note: its batches feed this training loop
-  // CHECK-LEVEL2: :[[@LINE-3]]:80: note: with 2 workers
+  // CHECK-LEVEL2: :[[@LINE-3]]:79: note: with 2 workers
   for (auto &batch : *loader) {
     optimizer.zero_grad();
     model->forward(batch[0].data).sum().backward();
