@@ -117,6 +117,27 @@ void TrainlintCheck::noteLack(const Lack &L) {
         << encodeDeferredNote(*L.Deferred);
 }
 
+void TrainlintCheck::noteTrainingUse(const TrainingUse &Use) {
+  std::string Callee;
+  if (Use.HandedTo)
+    if (const FunctionDecl *FD = Use.HandedTo->getDirectCallee())
+      Callee = FD->getNameAsString();
+  if (!Use.Loop) {
+    diag(Use.HandedTo->getBeginLoc(),
+         "the loader is handed to '%0', which may train on its batches",
+         DiagnosticIDs::Note)
+        << Callee;
+  } else {
+    if (Use.HandedTo)
+      diag(Use.HandedTo->getBeginLoc(), "the loader is handed to '%0' here",
+           DiagnosticIDs::Note)
+          << Callee;
+    diag(Use.Loop->getBeginLoc(), "its batches feed this training loop",
+         DiagnosticIDs::Note);
+  }
+  noteLack(Use.Condition);
+}
+
 bool TrainlintCheck::hotLoopTimesItself(HotContext &Context,
                                         ASTContext &Ctx) {
   if (Context.Deferred) {

@@ -5,6 +5,7 @@
 
 #include "CheckList.h"
 #include "compat.h"
+#include "model/DataLoading.h"
 #include "model/HotPath.h"
 
 namespace trainlint {
@@ -41,6 +42,11 @@ protected:
   /// of a finding about what code lacks (HotPathModel::lacks). Nothing when
   /// the unit decided.
   void noteLack(const Lack &L);
+
+  /// Notes that say where a data loader's batches go into training
+  /// (DataLoadingModel::trainingUseOf): the call that hands the loader down,
+  /// the training loop, and what is left to the project run.
+  void noteTrainingUse(const TrainingUse &Use);
 
   /// Whether the step loop of \p Context, or a function on the way to the
   /// finding, reads a clock, so that its synchronizations measure it. A
