@@ -138,6 +138,11 @@ std::optional<ExampleWalk> walkOf(const Stmt &S, const HotPathModel &Model,
 bool stackedBatchTensor(const Expr &E, const HotPathModel &Model,
                         unsigned Hops) {
   const Expr *Bare = E.IgnoreImplicit()->IgnoreParenImpCasts();
+  // `auto x = batch.data;`: a copy of the tensor handle.
+  if (const auto *Copy = dyn_cast<CXXConstructExpr>(Bare);
+      Copy && Copy->getNumArgs() == 1 &&
+      Copy->getConstructor()->isCopyOrMoveConstructor())
+    Bare = Copy->getArg(0)->IgnoreImplicit()->IgnoreParenImpCasts();
   if (const auto *Member = dyn_cast<MemberExpr>(Bare)) {
     const auto *Field = dyn_cast<FieldDecl>(Member->getMemberDecl());
     const auto *BatchRef =
