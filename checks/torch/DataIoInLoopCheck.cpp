@@ -1,6 +1,7 @@
 //===--- DataIoInLoopCheck.cpp - torch-data-io-in-loop ---===//
 
 #include "DataIoInLoopCheck.h"
+#include "model/DataLoading.h"
 #include "model/TorchApi.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -198,6 +199,23 @@ void DataIoInLoopCheck::check(const MatchFinder::MatchResult &Result) {
     }
   assert(Op && "every matcher binds one operation");
   const HotPathModel &Model = HotPathModel::get(*Result.Context);
+
+  // In the get() of a dataset whose loader has no workers: libtorch's
+  // loader calls it on the training thread, a call the hot-path model does
+  // not see (it is made from the library's code).
+  if (const auto *Get = dyn_cast_or_null<CXXMethodDecl>(
+          Model.enclosingFunction(*Op));
+      Get && isDatasetGetMethod(*Get) &&
+      DataLoadingModel::get(*Result.Context)
+          .datasetLoadedWithoutWorkers(*Get->getParent())) {
+    diag(Op->getExprLoc(),
+         "'%0' %1 in the dataset's %2(), which its loader runs on the "
+         "training thread because it has no workers; give the loader workers "
+         "('DataLoaderOptions(batch_size).workers(N)') so that they load "
+         "batches ahead of the step")
+        << calleeName(*Op) << actionOf(Id) << Get->getName();
+    return;
+  }
 
   std::optional<HotContext> Hot = Model.classify(*Op);
   // Before the loop (setup), after it, or once per epoch: a file read once

@@ -243,3 +243,51 @@ void logEachStep(Net &model, torch::optim::SGD &optimizer, torch::Tensor x) {
     log << step << "\n";
   }
 }
+
+//===--- The get() of a dataset whose loader has no workers -------------===//
+
+// As custom-dataset programs write it: decode and resize in get(), and a
+// loader with a bare batch size (no workers).
+struct ImageFolder : torch::data::datasets::Dataset<ImageFolder> {
+  std::vector<std::string> files;
+  torch::data::Example<> get(size_t index) override {
+    cv::Mat image = cv::imread(files[index]);
+    // CHECK-MESSAGES: :[[@LINE-1]]:21: warning: 'cv::imread' decodes an image in the dataset's get(), which its loader runs on the training thread because it has no workers; give the loader workers ('DataLoaderOptions(batch_size).workers(N)') so that they load batches ahead of the step [torch-data-io-in-loop]
+    cv::resize(image, image, cv::Size(224, 224));
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'cv::resize' resizes an image in the dataset's get(), which its loader runs on the training thread because it has no workers
+    return {toTensor(image), torch::zeros({1})};
+  }
+  torch::optional<size_t> size() const override { return files.size(); }
+};
+void trainImageFolder(Net &model, torch::optim::SGD &optimizer) {
+  auto loader = torch::data::make_data_loader(
+      ImageFolder().map(torch::data::transforms::Stack<>()), 16);
+  for (auto &batch : *loader) {
+    optimizer.zero_grad();
+    model->forward(batch.data).sum().backward();
+    optimizer.step();
+  }
+}
+
+// The same dataset shape with a loader that has workers: get() runs on
+// them, ahead of the step, so it stays silent.
+struct CsvRows : torch::data::datasets::Dataset<CsvRows> {
+  std::string path;
+  torch::data::Example<> get(size_t index) override {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    return {parseRow(line), torch::zeros({1})};
+  }
+  torch::optional<size_t> size() const override { return 100; }
+};
+void trainCsv(Net &model, torch::optim::SGD &optimizer) {
+  auto loader = torch::data::make_data_loader(
+      CsvRows().map(torch::data::transforms::Stack<>()),
+      torch::data::DataLoaderOptions(16).workers(4));
+  for (auto &batch : *loader) {
+    optimizer.zero_grad();
+    model->forward(batch.data).sum().backward();
+    optimizer.step();
+  }
+}
