@@ -391,6 +391,25 @@ public:
   Tensor operator<=(const Scalar &) const;
   Tensor &operator+=(const Tensor &);
   Tensor &operator+=(const Scalar &);
+  // Element-wise arithmetic with a scalar or a tensor, as preprocessing
+  // (scaling, normalization) writes it.
+  Tensor add(const Tensor &other) const;
+  Tensor sub(const Tensor &other) const;
+  Tensor sub(const Scalar &other) const;
+  Tensor mul(const Scalar &other) const;
+  Tensor div(const Tensor &other) const;
+  Tensor div(const Scalar &other) const;
+  Tensor &sub_(const Tensor &other);
+  Tensor &sub_(const Scalar &other);
+  Tensor &div_(const Tensor &other);
+  Tensor &div_(const Scalar &other);
+  Tensor operator-(const Scalar &) const;
+  Tensor operator/(const Scalar &) const;
+  Tensor &operator-=(const Tensor &);
+  Tensor &operator-=(const Scalar &);
+  Tensor &operator/=(const Tensor &);
+  Tensor &operator/=(const Scalar &);
+  Tensor permute(IntArrayRef dims) const;
   TRAINLINT_MOCK_TENSOR_MOVES
 };
 
@@ -687,6 +706,11 @@ public:
 namespace functional {
 Tensor relu(const Tensor &input);
 Tensor dropout(const Tensor &input);
+struct InterpolateFuncOptions {
+  InterpolateFuncOptions &size(const std::vector<int64_t> &);
+  InterpolateFuncOptions &align_corners(bool);
+};
+Tensor interpolate(const Tensor &input, const InterpolateFuncOptions &options = {});
 } // namespace functional
 namespace utils {
 double clip_grad_norm_(const std::vector<Tensor> &parameters, double max_norm,
