@@ -7,8 +7,7 @@
 
 namespace trainlint::torch {
 
-/// Finds data loaders that load, decode and collate batches on the training
-/// thread (no workers) while feeding a training loop.
+/// Finds data loaders that load, decode and collate batches on the training thread (no workers) while feeding a training loop.
 ///
 /// For the user-facing documentation see:
 /// docs/checks/torch-data-no-workers.md
