@@ -382,17 +382,30 @@ struct DataLoadingModel::Impl {
   ASTContext &Ctx;
   std::vector<LoaderFacts> Loaders;
   llvm::DenseMap<const CallExpr *, size_t> ByCall;
-  llvm::DenseMap<const ValueDecl *, size_t> ByVariable;
+  /// The loaders stored in each variable or member: one, or several when
+  /// the program picks one of them (`loader = workers ? make(a) : make(b)`).
+  llvm::DenseMap<const ValueDecl *, llvm::SmallVector<size_t, 1>> ByVariable;
   /// Loops that may iterate a loader, with what they iterate.
   std::vector<std::pair<const Stmt *, const Expr *>> Loops;
   /// Calls of the user's functions that pass a loader.
   std::vector<const CallExpr *> HandOffs;
+  /// The functions that a dataset's get() loaded without workers runs, with
+  /// that get(); built on first use.
+  llvm::DenseMap<const FunctionDecl *, const CXXMethodDecl *> GetReach;
+  bool GetReachBuilt = false;
 
   explicit Impl(ASTContext &Ctx) : Ctx(Ctx) {}
 
   void build();
   LoaderFacts factsOf(const CallExpr &Call, const Collector &C) const;
+  /// The loader \p E is, when it can only be one.
   const LoaderFacts *resolve(const Expr *E, unsigned Depth) const;
+  /// Whether \p E may be \p Loader: it is, or it is a variable that holds
+  /// it among others.
+  bool mayBe(const Expr *E, const LoaderFacts &Loader) const;
+  /// The loaders \p E may be, added to \p Found.
+  void candidates(const Expr *E, unsigned Depth,
+                  llvm::SmallVectorImpl<const LoaderFacts *> &Found) const;
   const LoaderFacts *throughParameter(const ParmVarDecl &Param,
                                       unsigned Depth) const;
 };
@@ -471,7 +484,7 @@ void DataLoadingModel::Impl::build() {
     if (!Target)
       continue;
     Loaders[It->second].Variable = Target;
-    ByVariable[Target] = It->second;
+    ByVariable[Target].push_back(It->second);
   }
   Loops = std::move(C.Loops);
   HandOffs = std::move(C.HandOffs);
@@ -479,29 +492,45 @@ void DataLoadingModel::Impl::build() {
 
 const LoaderFacts *DataLoadingModel::Impl::resolve(const Expr *E,
                                                    unsigned Depth) const {
+  llvm::SmallVector<const LoaderFacts *, 2> Found;
+  candidates(E, Depth, Found);
+  return Found.size() == 1 ? Found.front() : nullptr;
+}
+
+bool DataLoadingModel::Impl::mayBe(const Expr *E,
+                                   const LoaderFacts &Loader) const {
+  llvm::SmallVector<const LoaderFacts *, 2> Found;
+  candidates(E, 0, Found);
+  return llvm::is_contained(Found, &Loader);
+}
+
+void DataLoadingModel::Impl::candidates(
+    const Expr *E, unsigned Depth,
+    llvm::SmallVectorImpl<const LoaderFacts *> &Found) const {
   if (!E || Depth > 4)
-    return nullptr;
+    return;
   E = pastCopies(E);
   if (!E)
-    return nullptr;
+    return;
   // `*loader`, `loader->begin()`, `loader->next()`, `loader.get()`.
   if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E);
       Op && (Op->getOperator() == OO_Star || Op->getOperator() == OO_Arrow) &&
       Op->getNumArgs() == 1)
-    return resolve(Op->getArg(0), Depth);
+    return candidates(Op->getArg(0), Depth, Found);
   if (const auto *Unary = dyn_cast<UnaryOperator>(E);
       Unary && Unary->getOpcode() == UO_Deref)
-    return resolve(Unary->getSubExpr(), Depth);
+    return candidates(Unary->getSubExpr(), Depth, Found);
   if (const auto *Member = dyn_cast<CXXMemberCallExpr>(E)) {
     const CXXMethodDecl *MD = Member->getMethodDecl();
     if (MD && MD->getDeclName().isIdentifier() &&
         llvm::is_contained({"begin", "next", "get"}, MD->getName()))
-      return resolve(Member->getImplicitObjectArgument(), Depth);
-    return nullptr;
+      candidates(Member->getImplicitObjectArgument(), Depth, Found);
+    return;
   }
   if (const auto *Call = dyn_cast<CallExpr>(E)) {
-    auto It = ByCall.find(Call);
-    return It == ByCall.end() ? nullptr : &Loaders[It->second];
+    if (auto It = ByCall.find(Call); It != ByCall.end())
+      Found.push_back(&Loaders[It->second]);
+    return;
   }
   const ValueDecl *D = nullptr;
   if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
@@ -509,17 +538,20 @@ const LoaderFacts *DataLoadingModel::Impl::resolve(const Expr *E,
   else if (const auto *Member = dyn_cast<MemberExpr>(E))
     D = Member->getMemberDecl();
   if (!D)
-    return nullptr;
-  if (auto It = ByVariable.find(D); It != ByVariable.end())
-    return &Loaders[It->second];
+    return;
+  if (auto It = ByVariable.find(D); It != ByVariable.end()) {
+    for (size_t Index : It->second)
+      Found.push_back(&Loaders[Index]);
+    return;
+  }
   // A reference initialized from a loader: `auto &loader = *train_loader;`.
   if (const auto *VD = dyn_cast<VarDecl>(D); VD && !isa<ParmVarDecl>(VD) &&
                                              VD->getType()->isReferenceType() &&
                                              VD->getInit())
-    return resolve(VD->getInit(), Depth + 1);
+    return candidates(VD->getInit(), Depth + 1, Found);
   if (const auto *Param = dyn_cast<ParmVarDecl>(D))
-    return throughParameter(*Param, Depth + 1);
-  return nullptr;
+    if (const LoaderFacts *Passed = throughParameter(*Param, Depth + 1))
+      Found.push_back(Passed);
 }
 
 const LoaderFacts *
@@ -610,11 +642,62 @@ bool DataLoadingModel::datasetLoadedWithoutWorkers(
   return SomeWithout || (SomeUnknown && !SomeWith);
 }
 
+namespace {
+
+/// Adds to \p Reached each function of the unit that \p Caller's body calls,
+/// down to \p Depth more calls, with the method they are reached from.
+void reachFrom(const FunctionDecl &Caller, const CXXMethodDecl &Get,
+               unsigned Depth,
+               llvm::DenseMap<const FunctionDecl *, const CXXMethodDecl *>
+                   &Reached) {
+  const FunctionDecl *Def = Caller.getDefinition();
+  if (!Def || !Def->getBody() || Depth == 0)
+    return;
+  llvm::SmallVector<const Stmt *, 32> Work{Def->getBody()};
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S)
+      continue;
+    if (const auto *Call = dyn_cast<CallExpr>(S))
+      if (const FunctionDecl *Callee = Call->getDirectCallee()) {
+        const FunctionDecl *CalleeDef = Callee->getDefinition();
+        if (CalleeDef && CalleeDef->getBody() &&
+            !Def->getASTContext().getSourceManager().isInSystemHeader(
+                CalleeDef->getLocation()) &&
+            Reached.try_emplace(CalleeDef->getCanonicalDecl(), &Get).second)
+          reachFrom(*CalleeDef, Get, Depth - 1, Reached);
+      }
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+}
+
+} // namespace
+
+const CXXMethodDecl *DataLoadingModel::getRunningOnLoaderThread(
+    const FunctionDecl &Function) const {
+  if (!P->GetReachBuilt) {
+    P->GetReachBuilt = true;
+    for (const LoaderFacts &Facts : P->Loaders) {
+      if (!Facts.DatasetClass ||
+          !datasetLoadedWithoutWorkers(*Facts.DatasetClass))
+        continue;
+      for (const CXXMethodDecl *Method : Facts.DatasetClass->methods())
+        if (isDatasetGetMethod(*Method) &&
+            P->GetReach.try_emplace(Method->getCanonicalDecl(), Method)
+                .second)
+          reachFrom(*Method, *Method, 3, P->GetReach);
+    }
+  }
+  auto It = P->GetReach.find(Function.getCanonicalDecl());
+  return It == P->GetReach.end() ? nullptr : It->second;
+}
+
 llvm::SmallVector<std::pair<const Stmt *, const CallExpr *>, 2>
 DataLoadingModel::loopsOver(const LoaderFacts &Loader) const {
   llvm::SmallVector<std::pair<const Stmt *, const CallExpr *>, 2> Found;
   for (const auto &[Loop, Iterated] : P->Loops) {
-    if (P->resolve(Iterated, 0) != &Loader)
+    if (!P->mayBe(Iterated, Loader))
       continue;
     // The call that hands the loader to the loop's function, when the
     // loop iterates a parameter.
@@ -668,7 +751,7 @@ DataLoadingModel::trainingUseOf(const LoaderFacts &Loader,
       continue;
     bool PassesThisLoader = false;
     for (const Expr *Arg : Call->arguments())
-      if (P->resolve(Arg, 0) == &Loader)
+      if (P->mayBe(Arg, Loader))
         PassesThisLoader = true;
     if (!PassesThisLoader)
       continue;

@@ -162,6 +162,14 @@ public:
   /// no loader over it (the project may, elsewhere).
   bool datasetLoadedWithoutWorkers(const clang::CXXRecordDecl &Dataset) const;
 
+  /// The get() or get_batch() of a dataset that a loader of this unit runs
+  /// on the iterating thread (datasetLoadedWithoutWorkers) and that runs
+  /// \p Function: it is \p Function, or calls it directly or through up to
+  /// two more functions this unit defines (a decoder that get() calls).
+  /// Null when there is none.
+  const clang::CXXMethodDecl *
+  getRunningOnLoaderThread(const clang::FunctionDecl &Function) const;
+
   /// The loops of this unit over \p Loader (loaderOf), in source order,
   /// with the call that hands the loader to each loop's function when it
   /// is not the function that builds it.

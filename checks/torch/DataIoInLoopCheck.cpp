@@ -200,20 +200,32 @@ void DataIoInLoopCheck::check(const MatchFinder::MatchResult &Result) {
   assert(Op && "every matcher binds one operation");
   const HotPathModel &Model = HotPathModel::get(*Result.Context);
 
+  // A read from a stream opened in the same function or loop is part of
+  // the finding on its construction or open().
+  if (Id == ReadId &&
+      streamOpenedWhereRead(Result.Nodes.getNodeAs<Expr>(StreamId), *Op,
+                            Model, *Result.SourceManager))
+    return;
+
   // In the get() of a dataset whose loader has no workers: libtorch's
   // loader calls it on the training thread, a call the hot-path model does
-  // not see (it is made from the library's code).
-  if (const auto *Get = dyn_cast_or_null<CXXMethodDecl>(
-          Model.enclosingFunction(*Op));
-      Get && isDatasetGetMethod(*Get) &&
-      DataLoadingModel::get(*Result.Context)
-          .datasetLoadedWithoutWorkers(*Get->getParent())) {
+  // not see (it is made from the library's code). The same in a function
+  // that get() calls (a decoder of its own).
+  const FunctionDecl *Enclosing = Model.enclosingFunction(*Op);
+  if (const CXXMethodDecl *Get =
+          Enclosing ? DataLoadingModel::get(*Result.Context)
+                          .getRunningOnLoaderThread(*Enclosing)
+                    : nullptr) {
     diag(Op->getExprLoc(),
          "'%0' %1 in the dataset's %2(), which its loader runs on the "
          "training thread because it has no workers; give the loader workers "
          "('DataLoaderOptions(batch_size).workers(N)') so that they load "
          "batches ahead of the step")
         << calleeName(*Op) << actionOf(Id) << Get->getName();
+    if (Get->getCanonicalDecl() != Enclosing->getCanonicalDecl())
+      diag(Get->getLocation(), "'%0' runs in the dataset's %1() here",
+           DiagnosticIDs::Note)
+          << Enclosing->getName() << Get->getName();
     return;
   }
 
@@ -225,12 +237,6 @@ void DataIoInLoopCheck::check(const MatchFinder::MatchResult &Result) {
   // `if (step % 1000 == 0) torch::load(model, "ckpt.pt")`: a checkpoint
   // every N steps is amortized over them.
   if (Hot->isGated())
-    return;
-  // A read from a stream opened on the same path is part of the finding on
-  // its construction or open().
-  if (Id == ReadId &&
-      streamOpenedWhereRead(Result.Nodes.getNodeAs<Expr>(StreamId), *Op,
-                            Model, *Result.SourceManager))
     return;
 
   // The step waits for the file on the CPU as well: whether the project uses

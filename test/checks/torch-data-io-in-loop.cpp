@@ -291,3 +291,42 @@ void trainCsv(Net &model, torch::optim::SGD &optimizer) {
     optimizer.step();
   }
 }
+
+// The file is read by a decoder of the program's own that get() calls: it
+// runs on the training thread as much as get() itself. The read of the
+// stream that the same function opened is part of the finding on its open.
+torch::Tensor readPpm(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  // CHECK-MESSAGES: :[[@LINE-1]]:17: warning: 'std::ifstream' opens a file in the dataset's get(), which its loader runs on the training thread because it has no workers; give the loader workers ('DataLoaderOptions(batch_size).workers(N)') so that they load batches ahead of the step [torch-data-io-in-loop]
+  std::string magic;
+  in >> magic;
+  return torch::zeros({3, 8, 8});
+}
+struct PpmFolder : torch::data::datasets::Dataset<PpmFolder> {
+  std::vector<std::string> files;
+  torch::data::Example<> get(size_t index) override {
+    // CHECK-MESSAGES: :[[@LINE-1]]:26: note: 'readPpm' runs in the dataset's get() here
+    return {readPpm(files[index]), torch::zeros({1})};
+  }
+  torch::optional<size_t> size() const override { return files.size(); }
+};
+// One loader variable, given one of two loaders at run time: the one without
+// workers may be the one the loop iterates.
+void trainPpm(Net &model, torch::optim::SGD &optimizer, size_t workers) {
+  using Loader = torch::data::StatelessDataLoader<
+      torch::data::datasets::MapDataset<PpmFolder,
+                                        torch::data::transforms::Stack<>>>;
+  std::unique_ptr<Loader> loader;
+  if (workers == 0)
+    loader = torch::data::make_data_loader(
+        PpmFolder().map(torch::data::transforms::Stack<>()), 16);
+  else
+    loader = torch::data::make_data_loader(
+        PpmFolder().map(torch::data::transforms::Stack<>()),
+        torch::data::DataLoaderOptions(16).workers(workers));
+  for (auto &batch : *loader) {
+    optimizer.zero_grad();
+    model->forward(batch.data).sum().backward();
+    optimizer.step();
+  }
+}

@@ -227,3 +227,27 @@ void readOnce(Net &model, torch::optim::SGD &optimizer, BatchReader &reader) {
     optimizer.step();
   }
 }
+
+// One loader variable, given one of two loaders at run time: the loop may
+// iterate the one without workers; the one with workers stays silent.
+void chosenAtRunTime(Net &model, torch::optim::SGD &optimizer, size_t workers) {
+  using Loader = data::StatelessDataLoader<
+      data::datasets::MapDataset<ImageFolder, data::transforms::Stack<>>>;
+  std::unique_ptr<Loader> loader;
+  if (workers == 0)
+    loader = data::make_data_loader(ImageFolder().map(data::transforms::Stack<>()),
+                                    data::DataLoaderOptions(16));
+  // CHECK-MESSAGES: :[[@LINE-2]]:14: warning: data loader has no workers
+  // CHECK-LEVEL2: :[[@LINE-3]]:14: warning: data loader has no workers
+  // CHECK-MESSAGES: :[[@LINE+5]]:3: note: its batches feed this training loop
+  // CHECK-MESSAGES: :[[@LINE-4]]:37: note: with 2 workers
+  else
+    loader = data::make_data_loader(ImageFolder().map(data::transforms::Stack<>()),
+                                    data::DataLoaderOptions(16).workers(workers));
+  for (auto &batch : *loader) {
+    optimizer.zero_grad();
+    model->forward(batch.data).sum().backward();
+    optimizer.step();
+  }
+}
+// CHECK-FIXES: {{^}}                                    data::DataLoaderOptions(16).workers(2));{{$}}
