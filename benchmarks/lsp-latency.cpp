@@ -3,9 +3,11 @@
 // the includes (the preamble reused). benchmarks/lsp-latency.sh runs it next
 // to clangd on the same file.
 //
-//   lsp-latency FILE [EDITS]
-// prints one line per analysis: "first SECONDS FINDINGS" then
-// "edit SECONDS FINDINGS", and whether the preamble was used.
+//   lsp-latency [-p BUILD_DIR] [--findings] FILE [EDITS]
+// prints one line per analysis: "first SECONDS N findings" then
+// "edit SECONDS N findings", whether the preamble was used and where the
+// command came from; with --findings, the first analysis's findings too
+// (to compare them with `trainlint check`'s).
 
 #include "lsp/BufferAnalyzer.h"
 #include "llvm/Support/Format.h"
@@ -17,12 +19,25 @@
 using namespace trainlint;
 
 int main(int argc, char **argv) {
-  if (argc < 2) {
-    llvm::errs() << "usage: lsp-latency FILE [EDITS]\n";
+  lsp::AnalyzerSettings Settings;
+  bool PrintFindings = false;
+  std::vector<std::string> Positional;
+  for (int I = 1; I < argc; ++I) {
+    llvm::StringRef Arg = argv[I];
+    if (Arg == "-p" && I + 1 < argc)
+      Settings.CompileCommandsDir = argv[++I];
+    else if (Arg == "--findings")
+      PrintFindings = true;
+    else
+      Positional.push_back(Arg.str());
+  }
+  if (Positional.empty() || Positional.size() > 2) {
+    llvm::errs() << "usage: lsp-latency [-p BUILD_DIR] [--findings] FILE "
+                    "[EDITS]\n";
     return 2;
   }
-  std::string File = argv[1];
-  int Edits = argc > 2 ? std::atoi(argv[2]) : 5;
+  std::string File = Positional[0];
+  int Edits = Positional.size() > 1 ? std::atoi(Positional[1].c_str()) : 5;
   auto Buffer = llvm::MemoryBuffer::getFile(File);
   if (!Buffer) {
     llvm::errs() << "lsp-latency: " << File << ": "
@@ -30,7 +45,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   std::string Text = (*Buffer)->getBuffer().str();
-  lsp::BufferAnalyzer Analyzer({});
+  lsp::BufferAnalyzer Analyzer(Settings);
   std::atomic<bool> Cancelled{false};
   for (int I = 0; I <= Edits; ++I) {
     // An edit below the includes: a new function at the end of the file,
@@ -53,6 +68,11 @@ int main(int argc, char **argv) {
                  << Result->Result.Findings.size() << " findings, "
                  << (Result->UsedPreamble ? "preamble" : "no preamble") << ", "
                  << Result->CommandSource << "\n";
+    if (I == 0 && PrintFindings)
+      for (const Finding &F : Result->Result.Findings)
+        llvm::outs() << "  " << F.Where.Line << ":" << F.Where.Column << " "
+                     << F.Check << " (" << F.FixIts.size() << " fix-it edits, "
+                     << F.Notes.size() << " notes)\n";
     for (const ToolError &E : Result->Result.Errors)
       llvm::errs() << "  error: " << E.File << ": " << E.Message << "\n";
   }

@@ -218,9 +218,7 @@ public:
         Inputs(std::move(Inputs)), Run(Run) {}
 
   std::unique_ptr<clang::FrontendAction> create() override {
-    return std::make_unique<Action>(
-        Consumers, UnitGraph, Inputs,
-        Run && Run->MainFileDeclarationsOnly);
+    return std::make_unique<Action>(Consumers, UnitGraph, Inputs);
   }
 
   bool
@@ -249,32 +247,12 @@ public:
   }
 
 private:
-  /// Limits the AST's traversal to the main file's top-level declarations
-  /// once it is parsed, before the checks' consumer traverses it.
-  class MainFileScope : public clang::ASTConsumer {
-  public:
-    bool HandleTopLevelDecl(clang::DeclGroupRef Group) override {
-      for (clang::Decl *D : Group) {
-        const clang::SourceManager &SM = D->getASTContext().getSourceManager();
-        if (SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
-          Declarations.push_back(D);
-      }
-      return true;
-    }
-    void HandleTranslationUnit(clang::ASTContext &Context) override {
-      Context.setTraversalScope(Declarations);
-    }
-
-  private:
-    std::vector<clang::Decl *> Declarations;
-  };
-
   class Action : public clang::ASTFrontendAction {
   public:
     Action(ClangTidyASTConsumerFactory &Consumers, ProjectGraph *UnitGraph,
-           std::shared_ptr<InputCollector> Inputs, bool MainFileOnly)
+           std::shared_ptr<InputCollector> Inputs)
         : Consumers(Consumers), UnitGraph(UnitGraph),
-          Inputs(std::move(Inputs)), MainFileOnly(MainFileOnly) {}
+          Inputs(std::move(Inputs)) {}
 
     bool BeginSourceFileAction(clang::CompilerInstance &Compiler) override {
       Compiler.getDiagnostics().setFatalsAsError(true);
@@ -289,23 +267,18 @@ private:
                       llvm::StringRef File) override {
       std::unique_ptr<clang::ASTConsumer> Checks =
           Consumers.createASTConsumer(Compiler, File);
-      if ((!UnitGraph && !MainFileOnly) || !Checks)
+      if (!UnitGraph || !Checks)
         return Checks;
-      std::vector<std::unique_ptr<clang::ASTConsumer>> All;
-      // First, so that the scope is set when the checks traverse the AST.
-      if (MainFileOnly)
-        All.push_back(std::make_unique<MainFileScope>());
-      All.push_back(std::move(Checks));
-      if (UnitGraph)
-        All.push_back(unitGraphConsumer(*UnitGraph));
-      return std::make_unique<clang::MultiplexConsumer>(std::move(All));
+      std::vector<std::unique_ptr<clang::ASTConsumer>> Both;
+      Both.push_back(std::move(Checks));
+      Both.push_back(unitGraphConsumer(*UnitGraph));
+      return std::make_unique<clang::MultiplexConsumer>(std::move(Both));
     }
 
   private:
     ClangTidyASTConsumerFactory &Consumers;
     ProjectGraph *UnitGraph;
     std::shared_ptr<InputCollector> Inputs;
-    bool MainFileOnly;
   };
 
   ClangTidyASTConsumerFactory Consumers;

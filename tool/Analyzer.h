@@ -73,11 +73,6 @@ struct UnitRunOptions {
   /// set, the analysis stops with an empty report and sets WasCancelled.
   const std::atomic<bool> *Cancelled = nullptr;
   bool WasCancelled = false;
-  /// The checks and the models see the main file's own declarations only,
-  /// not the headers' (clangd's traversal scope): what an editor shows of
-  /// one file, at a fraction of the cost when the headers come from a
-  /// preamble.
-  bool MainFileDeclarationsOnly = false;
 };
 
 /// Checks that \p Options can configure a run (a `--config` that parses);

@@ -312,7 +312,6 @@ BufferAnalyzer::analyze(llvm::StringRef File, llvm::StringRef Contents,
   UnitRunOptions Run;
   Run.Overlay = Buffers;
   Run.Cancelled = &Cancelled;
-  Run.MainFileDeclarationsOnly = true;
   Run.AfterParse = [&] { S->passed("parsed"); };
   Run.BeforeParse =
       [&](clang::CompilerInvocation &Invocation,
