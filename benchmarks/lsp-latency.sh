@@ -10,6 +10,10 @@
 # same client as clangd. docs/performance.md ("In the editor") cites it.
 #
 #   benchmarks/lsp-latency.sh [BUILD_DIR] [FILE] [EDITS]
+#
+# CLANGD names the clangd (default clangd-22), CLANGD_ARGS adds to its
+# arguments (for example --clang-tidy=false: clangd otherwise runs the
+# clang-tidy checks of the file's .clang-tidy, as in an editor).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -40,7 +44,7 @@ if "$build/bin/trainlint" lsp --help >/dev/null 2>&1; then
   server_times=$($client "$file" "$edits" -- "$build/bin/trainlint" lsp -p "$build" | awk '{print $2}')
 fi
 clangd_times=$($client "$file" "$edits" -- "$clangd" --compile-commands-dir="$build" \
-  --background-index=false --log=error | awk '{print $2}')
+  --background-index=false --log=error ${CLANGD_ARGS:-} | awk '{print $2}')
 
 python3 - "$trainlint_times" "$server_times" "$clangd_times" <<'PY'
 import statistics, sys

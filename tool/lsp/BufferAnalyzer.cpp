@@ -38,55 +38,69 @@ std::string cudaRoot() {
   return "";
 }
 
-/// A compile database loaded once, with the commands it infers for files
-/// it does not list (headers, new files) as clangd infers them.
 struct LoadedDatabase {
   std::unique_ptr<clang::tooling::CompilationDatabase> Database;
   llvm::sys::TimePoint<> Modified;
 };
 
-/// The compile_commands.json for \p File: \p Given (a folder or the file)
-/// when set, else the nearest in the file's folders or their `build/`.
+/// The compile database for \p File: \p Given (a folder or the file) when
+/// set, else the nearest in the file's folders, looked for in each as clangd
+/// does: its compile_commands.json, its build/compile_commands.json, its
+/// compile_flags.txt.
 std::string databasePathFor(llvm::StringRef File, llvm::StringRef Given) {
   if (!Given.empty()) {
     if (!fs::is_directory(Given))
       return Given.str();
-    llvm::SmallString<256> Json(Given);
-    path::append(Json, "compile_commands.json");
-    return std::string(Json);
+    for (llvm::StringRef Name : {"compile_commands.json", "compile_flags.txt"}) {
+      llvm::SmallString<256> Database(Given);
+      path::append(Database, Name);
+      if (fs::exists(Database))
+        return std::string(Database);
+    }
+    return "";
   }
   for (llvm::StringRef Dir = path::parent_path(File); !Dir.empty();
        Dir = path::parent_path(Dir))
-    for (llvm::StringRef Sub : {"", "build"}) {
-      llvm::SmallString<256> Json(Dir);
-      path::append(Json, Sub, "compile_commands.json");
-      if (fs::exists(Json))
-        return std::string(Json);
+    for (llvm::StringRef Name : {"compile_commands.json",
+                                 "build/compile_commands.json",
+                                 "compile_flags.txt"}) {
+      llvm::SmallString<256> Database(Dir);
+      path::append(Database, Name);
+      if (fs::exists(Database))
+        return std::string(Database);
     }
   return "";
 }
 
 /// The databases read so far, by path, reloaded when the file changes (a
-/// build that re-ran CMake).
+/// build that re-ran CMake). A compile_commands.json gives the files it does
+/// not list (headers, new files) the command of a similar file, as clangd
+/// does.
 class DatabaseCache {
 public:
-  const clang::tooling::CompilationDatabase *get(const std::string &Json) {
+  const clang::tooling::CompilationDatabase *get(const std::string &Path) {
     std::lock_guard<std::mutex> Lock(Mutex);
     fs::file_status Status;
-    if (fs::status(Json, Status))
+    if (fs::status(Path, Status))
       return nullptr;
-    LoadedDatabase &Entry = Loaded[Json];
+    LoadedDatabase &Entry = Loaded[Path];
     if (Entry.Database && Entry.Modified == Status.getLastModificationTime())
       return Entry.Database.get();
     std::string Message;
-    auto Database = clang::tooling::JSONCompilationDatabase::loadFromFile(
-        Json, Message, clang::tooling::JSONCommandLineSyntax::AutoDetect);
-    if (!Database)
+    if (path::filename(Path) == "compile_flags.txt") {
+      Entry.Database =
+          clang::tooling::FixedCompilationDatabase::loadFromFile(Path, Message);
+    } else {
+      auto Database = clang::tooling::JSONCompilationDatabase::loadFromFile(
+          Path, Message, clang::tooling::JSONCommandLineSyntax::AutoDetect);
+      if (Database)
+        Entry.Database = clang::tooling::inferTargetAndDriverMode(
+            clang::tooling::inferMissingCompileCommands(
+                clang::tooling::expandResponseFiles(
+                    std::move(Database), llvm::vfs::getRealFileSystem())));
+    }
+    if (!Entry.Database)
       return nullptr;
-    Entry.Database = clang::tooling::inferTargetAndDriverMode(
-        clang::tooling::inferMissingCompileCommands(
-            clang::tooling::expandResponseFiles(
-                std::move(Database), llvm::vfs::getRealFileSystem())));
     Entry.Modified = Status.getLastModificationTime();
     return Entry.Database.get();
   }
@@ -133,14 +147,15 @@ CompileCommand fallbackCommand(llvm::StringRef File) {
 CommandForFile findCompileCommand(llvm::StringRef File,
                                   llvm::StringRef CompileCommandsDir) {
   CommandForFile Result;
-  std::string Json = databasePathFor(File, CompileCommandsDir);
-  if (!Json.empty())
-    if (const auto *Database = databases().get(Json)) {
+  std::string DatabasePath = databasePathFor(File, CompileCommandsDir);
+  if (!DatabasePath.empty())
+    if (const auto *Database = databases().get(DatabasePath)) {
       std::vector<CompileCommand> Commands = Database->getCompileCommands(File);
       if (!Commands.empty()) {
         Result.Command = std::move(Commands.front());
-        Result.DatabaseDirectory = path::parent_path(Json).str();
-        Result.Source = "compile_commands.json in " + Result.DatabaseDirectory;
+        Result.DatabaseDirectory = path::parent_path(DatabasePath).str();
+        Result.Source = path::filename(DatabasePath).str() + " in " +
+                        Result.DatabaseDirectory;
         return Result;
       }
     }

@@ -9,8 +9,10 @@
 //
 // Where things are looked for:
 // - the compile database: AnalyzerSettings::CompileCommandsDir, else the
-//   nearest `compile_commands.json` in the file's folder or above it, or in a
-//   `build/` folder of one of them (where CMake users keep it);
+//   nearest in the file's folder or above it, looked for in each folder as
+//   clangd does: `compile_commands.json`, `build/compile_commands.json`
+//   (where CMake users keep it), `compile_flags.txt`; a file that none
+//   covers gets fallbackCommand();
 // - the summary: AnalyzerSettings::SummaryPath, else `trainlint-summary.json`
 //   (SummaryFileName) in the compile database's folder, as
 //   `trainlint check -p build --export-summary build/trainlint-summary.json`
@@ -38,8 +40,8 @@ inline constexpr llvm::StringLiteral SummaryFileName = "trainlint-summary.json";
 
 struct AnalyzerSettings {
   /// `-p` / initializationOptions.compilationDatabasePath: a folder with a
-  /// compile_commands.json, or the file itself; empty: search upward from
-  /// each file.
+  /// compile_commands.json (or compile_flags.txt), or the file itself;
+  /// empty: search upward from each file.
   std::string CompileCommandsDir;
   /// checks / config / level (from initializationOptions or
   /// didChangeConfiguration).
@@ -54,7 +56,8 @@ struct BufferResult {
   /// The main file's parse reused a preamble kept from an earlier analysis
   /// or built for this one.
   bool UsedPreamble = false;
-  /// "compile_commands.json in <dir>" or "fallback command" (for the log).
+  /// "compile_commands.json in <dir>", "compile_flags.txt in <dir>" or
+  /// "fallback command" (for the log).
   std::string CommandSource;
   /// The summary whose graph joined the file's, empty when none.
   std::string SummaryPath;

@@ -170,6 +170,12 @@ TEST(BufferAnalyzerTest, AGivenDatabaseFolderIsUsedForFilesOutsideIt) {
   // ... and by the folder given.
   EXPECT_EQ(findCompileCommand(File, P.path("build")).DatabaseDirectory,
             P.path("build"));
+  // A compile_flags.txt nearer the file wins, as in clangd.
+  P.write("src/compile_flags.txt", "-std=c++20\n-DFROM_FLAGS_FILE\n");
+  CommandForFile Flags = findCompileCommand(File, "");
+  EXPECT_EQ(Flags.Source, "compile_flags.txt in " + P.path("src"));
+  const auto &Args = Flags.Command.CommandLine;
+  EXPECT_NE(llvm::find(Args, "-DFROM_FLAGS_FILE"), Args.end());
 }
 
 TEST(BufferAnalyzerTest, FindingsOfThisFileOnly) {
