@@ -18,6 +18,10 @@
 //   `trainlint check -p build --export-summary build/trainlint-summary.json`
 //   writes it.
 //
+// Read again for each analysis: the `.clang-tidy` files (an edited one
+// applies to the next analysis), and the compile database and the summary
+// when their files changed on disk.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef TRAINLINT_TOOL_LSP_BUFFERANALYZER_H
@@ -88,7 +92,8 @@ public:
   BufferAnalyzer(const BufferAnalyzer &) = delete;
   BufferAnalyzer &operator=(const BufferAnalyzer &) = delete;
 
-  /// Also drops cached configuration (`.clang-tidy` re-read) and commands.
+  /// Takes effect with the next analysis; also drops the compile databases
+  /// read so far.
   void updateSettings(AnalyzerSettings Settings);
 
   /// Analyzes \p File with \p Contents as its text (every other file from

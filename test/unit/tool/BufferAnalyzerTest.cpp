@@ -21,6 +21,24 @@ using namespace trainlint::lsp;
 
 namespace {
 
+/// A training loop that reads the loss on the host each step: one
+/// torch-sync-item finding on the `item` line.
+constexpr llvm::StringLiteral TrainingLoop = R"cpp(#include <torch/torch.h>
+
+void train(torch::nn::Linear &model, torch::optim::SGD &optimizer,
+           torch::Tensor x, torch::Tensor y) {
+  float total = 0;
+  for (int step = 0; step < 100; ++step) {
+    optimizer.zero_grad();
+    auto loss = torch::mse_loss(model->forward(x.to(torch::kCUDA)), y);
+    loss.backward();
+    optimizer.step();
+    total += loss.item<float>();
+  }
+}
+)cpp";
+constexpr unsigned ItemLine = 11;
+
 /// A temporary project: files, and a compile_commands.json naming them with
 /// the mock headers as system headers (libtorch's place).
 class TempProject {
@@ -71,27 +89,17 @@ public:
     write("build/compile_commands.json", Text);
   }
 
+  /// train.cpp with TrainingLoop, in the compile database.
+  std::string writeTrainingLoop() {
+    std::string File = write("train.cpp", TrainingLoop);
+    writeDatabase({"train.cpp"});
+    return File;
+  }
+
 private:
   llvm::SmallString<256> Root;
 };
 
-/// A training loop that reads the loss on the host each step: one
-/// torch-sync-item finding on the `item` line.
-constexpr llvm::StringLiteral TrainingLoop = R"cpp(#include <torch/torch.h>
-
-void train(torch::nn::Linear &model, torch::optim::SGD &optimizer,
-           torch::Tensor x, torch::Tensor y) {
-  float total = 0;
-  for (int step = 0; step < 100; ++step) {
-    optimizer.zero_grad();
-    auto loss = torch::mse_loss(model->forward(x.to(torch::kCUDA)), y);
-    loss.backward();
-    optimizer.step();
-    total += loss.item<float>();
-  }
-}
-)cpp";
-constexpr unsigned ItemLine = 11;
 
 AnalyzerSettings onlySyncItem() {
   AnalyzerSettings Settings;
@@ -222,8 +230,7 @@ inline float headerLoop(torch::nn::Linear &model, torch::optim::SGD &opt,
 
 TEST(BufferAnalyzerTest, ACancelledAnalysisReturnsNothing) {
   TempProject P;
-  std::string File = P.write("train.cpp", TrainingLoop);
-  P.writeDatabase({"train.cpp"});
+  std::string File = P.writeTrainingLoop();
   BufferAnalyzer Analyzer(onlySyncItem());
   const std::atomic<bool> Cancelled{true};
   EXPECT_FALSE(Analyzer.analyze(File, TrainingLoop, Cancelled));
@@ -233,8 +240,7 @@ TEST(BufferAnalyzerTest, ACancelledAnalysisReturnsNothing) {
 
 TEST(BufferAnalyzerTest, CancelledAfterThePreambleOrAfterTheParse) {
   TempProject P;
-  std::string File = P.write("train.cpp", TrainingLoop);
-  P.writeDatabase({"train.cpp"});
+  std::string File = P.writeTrainingLoop();
   BufferAnalyzer Analyzer(onlySyncItem());
   std::atomic<bool> Cancelled{false};
   std::string CancelAt;
@@ -270,8 +276,7 @@ TEST(BufferAnalyzerTest, CancelledAfterThePreambleOrAfterTheParse) {
 
 TEST(BufferAnalyzerTest, PreambleReusedAfterABodyEditAndRebuiltAfterAnInclude) {
   TempProject P;
-  std::string File = P.write("train.cpp", TrainingLoop);
-  P.writeDatabase({"train.cpp"});
+  std::string File = P.writeTrainingLoop();
   BufferAnalyzer Analyzer(onlySyncItem());
 
   auto First = Analyzer.analyze(File, TrainingLoop, NotCancelled);
@@ -311,8 +316,7 @@ TEST(BufferAnalyzerTest, PreambleReusedAfterABodyEditAndRebuiltAfterAnInclude) {
 
 TEST(BufferAnalyzerTest, ABufferThatDoesNotCompileKeepsWhatParsed) {
   TempProject P;
-  std::string File = P.write("train.cpp", TrainingLoop);
-  P.writeDatabase({"train.cpp"});
+  std::string File = P.writeTrainingLoop();
   BufferAnalyzer Analyzer(onlySyncItem());
   // Half-typed code after the loop, as while typing.
   std::string Typing = TrainingLoop.str() + "void later() { int x = ; }\n";
@@ -324,6 +328,28 @@ TEST(BufferAnalyzerTest, ABufferThatDoesNotCompileKeepsWhatParsed) {
   ASSERT_EQ(Result->Result.Errors.size(), 1u);
   EXPECT_NE(Result->Result.Errors[0].Message.find("does not compile"),
             std::string::npos);
+}
+
+TEST(BufferAnalyzerTest, AMissingHeaderInThePreambleKeepsTheFindings) {
+  TempProject P;
+  std::string File = P.writeTrainingLoop();
+  BufferAnalyzer Analyzer(onlySyncItem());
+  // A header not written yet, among the includes: an ordinary error, after
+  // which the rest of the file is still analyzed.
+  std::string Typing = "#include \"not_written_yet.h\"\n" + TrainingLoop.str();
+  for (int Round = 0; Round < 2; ++Round) {
+    // The second round reuses the preamble and must report its error again.
+    auto Result = Analyzer.analyze(File, Typing, NotCancelled);
+    ASSERT_TRUE(Result);
+    EXPECT_TRUE(Result->UsedPreamble);
+    EXPECT_EQ(Analyzer.preambleBuilds(), 1u);
+    EXPECT_EQ(linesOf(*Result), std::vector<unsigned>{ItemLine + 1});
+    ASSERT_EQ(Result->Result.Findings.size(), 1u);
+    EXPECT_TRUE(Result->Result.Findings[0].FromFileWithErrors);
+    ASSERT_EQ(Result->Result.Errors.size(), 1u);
+    EXPECT_NE(Result->Result.Errors[0].Message.find("not_written_yet.h"),
+              std::string::npos);
+  }
 }
 
 TEST(BufferAnalyzerTest, ASummaryInTheBuildFolderMakesAFunctionHot) {
