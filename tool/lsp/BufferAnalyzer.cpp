@@ -224,6 +224,8 @@ struct KeptPreamble {
   /// What made its build fail to compile, reported with every analysis
   /// that uses it.
   std::vector<ToolError> Errors;
+  /// When its file was last analyzed, in analyses since the start.
+  uint64_t LastUse = 0;
 };
 
 std::string commandKey(const clang::CompilerInvocation &Invocation) {
@@ -249,13 +251,28 @@ struct BufferAnalyzer::State {
       PhaseObserver(Phase);
   }
 
+  uint64_t Analyses = 0;
+
   std::shared_ptr<KeptPreamble> preambleOf(llvm::StringRef File) {
     std::lock_guard<std::mutex> Lock(Mutex);
-    return Preambles.lookup(File);
+    std::shared_ptr<KeptPreamble> P = Preambles.lookup(File);
+    if (P)
+      P->LastUse = ++Analyses;
+    return P;
   }
+  /// Keeps \p P for \p File, dropping the least recently used others
+  /// beyond the limit.
   void keep(llvm::StringRef File, std::shared_ptr<KeptPreamble> P) {
     std::lock_guard<std::mutex> Lock(Mutex);
+    P->LastUse = ++Analyses;
     Preambles[File] = std::move(P);
+    while (Preambles.size() > std::max(Settings.MaxPreambles, 1u)) {
+      auto Oldest = Preambles.begin();
+      for (auto It = Preambles.begin(); It != Preambles.end(); ++It)
+        if (It->second->LastUse < Oldest->second->LastUse)
+          Oldest = It;
+      Preambles.erase(Oldest);
+    }
   }
 };
 

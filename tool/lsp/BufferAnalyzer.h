@@ -52,6 +52,9 @@ struct AnalyzerSettings {
   AnalysisOptions Analysis;
   /// Explicit; empty: SummaryFileName in the compile database's folder.
   std::string SummaryPath;
+  /// How many files' preambles are kept at most (a libtorch file's takes
+  /// about 70 MB); the least recently analyzed file's goes first.
+  unsigned MaxPreambles = 8;
 };
 
 struct BufferResult {

@@ -314,6 +314,23 @@ TEST(BufferAnalyzerTest, PreambleReusedAfterABodyEditAndRebuiltAfterAnInclude) {
   EXPECT_EQ(Analyzer.preambleBuilds(), 4u);
 }
 
+TEST(BufferAnalyzerTest, TheLeastRecentlyAnalyzedPreambleGoesFirst) {
+  TempProject P;
+  std::string A = P.write("a.cpp", TrainingLoop);
+  std::string B = P.write("b.cpp", TrainingLoop);
+  P.writeDatabase({"a.cpp", "b.cpp"});
+  AnalyzerSettings Settings = onlySyncItem();
+  Settings.MaxPreambles = 1;
+  BufferAnalyzer Analyzer(Settings);
+  ASSERT_TRUE(Analyzer.analyze(A, TrainingLoop, NotCancelled));
+  ASSERT_TRUE(Analyzer.analyze(A, TrainingLoop, NotCancelled));
+  EXPECT_EQ(Analyzer.preambleBuilds(), 1u);
+  // b's preamble takes a's place: a's is built again.
+  ASSERT_TRUE(Analyzer.analyze(B, TrainingLoop, NotCancelled));
+  ASSERT_TRUE(Analyzer.analyze(A, TrainingLoop, NotCancelled));
+  EXPECT_EQ(Analyzer.preambleBuilds(), 3u);
+}
+
 TEST(BufferAnalyzerTest, ABufferThatDoesNotCompileKeepsWhatParsed) {
   TempProject P;
   std::string File = P.writeTrainingLoop();
