@@ -65,6 +65,9 @@ ClangTidyOptions overrideOptions(const AnalysisOptions &Options,
   if (ProjectRun)
     Overrides.CheckOptions.insert_or_assign(
         ProjectRunOptionKey, ClangTidyOptions::ClangTidyValue("true"));
+  if (Options.Summary)
+    Overrides.CheckOptions.insert_or_assign(
+        SummaryOptionKey, ClangTidyOptions::ClangTidyValue(*Options.Summary));
   return Overrides;
 }
 
@@ -204,13 +207,15 @@ void setUpAsAnalysis(clang::CompilerInvocation &Invocation) {
 class KeepGoingActionFactory : public clang::tooling::FrontendActionFactory {
 public:
   /// With \p UnitGraph, the unit's graph is stored there once the checks
-  /// are done; with \p Inputs, the files the parse enters are recorded.
+  /// are done; with \p Inputs, the files the parse enters are recorded;
+  /// \p Run's hooks are called, if any.
   KeepGoingActionFactory(
       ClangTidyContext &Context,
       llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FileSystem,
-      ProjectGraph *UnitGraph, std::shared_ptr<InputCollector> Inputs)
+      ProjectGraph *UnitGraph, std::shared_ptr<InputCollector> Inputs,
+      UnitRunOptions *Run)
       : Consumers(Context, std::move(FileSystem)), UnitGraph(UnitGraph),
-        Inputs(std::move(Inputs)) {}
+        Inputs(std::move(Inputs)), Run(Run) {}
 
   std::unique_ptr<clang::FrontendAction> create() override {
     return std::make_unique<Action>(Consumers, UnitGraph, Inputs);
@@ -222,6 +227,21 @@ public:
                 std::shared_ptr<clang::PCHContainerOperations> PCHContainerOps,
                 clang::DiagnosticConsumer *Consumer) override {
     setUpAsAnalysis(*Invocation);
+    llvm::IntrusiveRefCntPtr<clang::FileManager> ChangedFiles;
+    if (Run && Run->BeforeParse) {
+      llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FileSystem =
+          Files->getVirtualFileSystemPtr();
+      Run->BeforeParse(*Invocation, FileSystem);
+      if (FileSystem != Files->getVirtualFileSystemPtr()) {
+        ChangedFiles = llvm::makeIntrusiveRefCnt<clang::FileManager>(
+            Files->getFileSystemOpts(), std::move(FileSystem));
+        Files = ChangedFiles.get();
+      }
+    }
+    if (Run && Run->Cancelled && *Run->Cancelled) {
+      Run->WasCancelled = true;
+      return false;
+    }
     return FrontendActionFactory::runInvocation(
         std::move(Invocation), Files, std::move(PCHContainerOps), Consumer);
   }
@@ -264,6 +284,7 @@ private:
   ClangTidyASTConsumerFactory Consumers;
   ProjectGraph *UnitGraph;
   std::shared_ptr<InputCollector> Inputs;
+  UnitRunOptions *Run;
 };
 
 /// Runs the context's checks over \p File as clang-tidy's runClangTidy does,
@@ -273,7 +294,8 @@ runChecks(ClangTidyContext &Context,
           const clang::tooling::CompilationDatabase &Database,
           llvm::StringRef File,
           llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FileSystem,
-          ProjectGraph *UnitGraph, std::shared_ptr<InputCollector> Inputs) {
+          ProjectGraph *UnitGraph, std::shared_ptr<InputCollector> Inputs,
+          UnitRunOptions *Run) {
   clang::tooling::ClangTool Tool(
       Database, {File.str()}, std::make_shared<clang::PCHContainerOperations>(),
       FileSystem);
@@ -286,7 +308,7 @@ runChecks(ClangTidyContext &Context,
       attachCheckDiagnostics(Context, &Consumer);
   Tool.setDiagnosticConsumer(&Consumer);
   KeepGoingActionFactory Factory(Context, std::move(FileSystem), UnitGraph,
-                                 std::move(Inputs));
+                                 std::move(Inputs), Run);
   Tool.run(&Factory);
   return Consumer.take();
 }
@@ -305,7 +327,9 @@ bool hasEnabledCheck(const ClangTidyContext &Context, llvm::StringRef File) {
 /// and tool errors with lines and columns.
 class Converter {
 public:
-  Converter(const TranslationUnit &Unit, Report &R) : Unit(Unit), R(R) {}
+  Converter(const TranslationUnit &Unit, Report &R,
+            llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Files)
+      : Unit(Unit), R(R), Sources(std::move(Files)) {}
 
   void convert(llvm::ArrayRef<ClangTidyError> Errors) {
     for (const ClangTidyError &E : Errors) {
@@ -325,10 +349,7 @@ public:
     // are reported, as clang-tidy and clangd report them, but marked, since
     // they could be false alarms, and without their fix-its, since a rewrite
     // of code that did not parse whole is not certainly safe.
-    for (Finding &F : R.Findings) {
-      F.FromFileWithErrors = true;
-      F.FixIts.clear();
-    }
+    markFromFileWithErrors(R.Findings);
     std::string Message = "does not compile: " + CompileErrors.front();
     if (CompileErrors.size() > 1)
       Message +=
@@ -368,25 +389,34 @@ private:
     F.Message = E.Message.Message;
     F.Where =
         locate(E.Message.FilePath, E.Message.FileOffset, E.BuildDirectory);
+    // A note's fix-it is a suggestion the user chooses, never applied
+    // with the warning's own.
     for (const clang::tooling::DiagnosticMessage &N : E.Notes)
       F.Notes.push_back(
-          {N.Message, locate(N.FilePath, N.FileOffset, E.BuildDirectory)});
-    // Only the warning's own fix-it: suggestions on notes are never applied.
-    for (const auto &Entry : E.Message.Fix)
+          {N.Message, locate(N.FilePath, N.FileOffset, E.BuildDirectory),
+           edits(N, E.BuildDirectory)});
+    F.FixIts = edits(E.Message, E.BuildDirectory);
+    return F;
+  }
+
+  /// \p Message's fix-it as edits in file and offset order.
+  std::vector<FixIt> edits(const clang::tooling::DiagnosticMessage &Message,
+                           llvm::StringRef BuildDirectory) {
+    std::vector<FixIt> Edits;
+    for (const auto &Entry : Message.Fix)
       for (const clang::tooling::Replacement &Rep : Entry.getValue()) {
         FixIt Fix;
-        Fix.Where =
-            locate(Rep.getFilePath(), Rep.getOffset(), E.BuildDirectory);
+        Fix.Where = locate(Rep.getFilePath(), Rep.getOffset(), BuildDirectory);
         Fix.Offset = Rep.getOffset();
         Fix.Length = Rep.getLength();
         Fix.Replacement = Rep.getReplacementText().str();
-        F.FixIts.push_back(std::move(Fix));
+        Edits.push_back(std::move(Fix));
       }
-    llvm::sort(F.FixIts, [](const FixIt &A, const FixIt &B) {
+    llvm::sort(Edits, [](const FixIt &A, const FixIt &B) {
       return std::tie(A.Where.File, A.Offset) <
              std::tie(B.Where.File, B.Offset);
     });
-    return F;
+    return Edits;
   }
 
   const TranslationUnit &Unit;
@@ -448,19 +478,28 @@ preambleFor(ClangTidyContext &Context,
 /// files it read added to \p Inputs.
 Report analyzeOnce(const TranslationUnit &Unit, const AnalysisOptions &Options,
                    const clang::tooling::CompileCommand &Command,
-                   ProjectGraph *UnitGraph, std::vector<std::string> *Inputs) {
+                   ProjectGraph *UnitGraph, std::vector<std::string> *Inputs,
+                   UnitRunOptions *Run) {
   Report R;
   std::unique_ptr<ClangTidyContext> Context =
       makeContext(Options, R.Errors, UnitGraph != nullptr);
   SingleCommandDatabase Database(Command);
   auto FileSystem = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
       llvm::vfs::getRealFileSystem());
+  if (Run && Run->Overlay)
+    FileSystem->pushOverlay(Run->Overlay);
   std::shared_ptr<InputCollector> Collector;
   if (Inputs)
     Collector = std::make_shared<InputCollector>(Command.Directory);
   std::vector<ClangTidyError> Errors = runChecks(
-      *Context, Database, Unit.File, FileSystem, UnitGraph, Collector);
-  R.append(convertClangTidyErrors(Errors, Unit));
+      *Context, Database, Unit.File, FileSystem, UnitGraph, Collector, Run);
+  if (Run && Run->AfterParse && !Run->WasCancelled)
+    Run->AfterParse();
+  if (Run && Run->Cancelled && *Run->Cancelled) {
+    Run->WasCancelled = true;
+    return Report();
+  }
+  R.append(convertClangTidyErrors(Errors, Unit, FileSystem));
   if (Collector)
     for (std::string &Input : Collector->inputs())
       Inputs->push_back(std::move(Input));
@@ -489,7 +528,9 @@ Report analyzeTranslationUnit(const TranslationUnit &Unit,
             preambleFor(*Context, Command, Unit, Run->PreambleDirectory)) {
       Report WithPreamble =
           analyzeOnce(Unit, Options, PreambleStore::withPreamble(Command, *P),
-                      UnitGraph, Inputs);
+                      UnitGraph, Inputs, Run);
+      if (Run->WasCancelled)
+        return WithPreamble;
       bool Compiles =
           llvm::none_of(WithPreamble.Errors, [&](const ToolError &E) {
             return E.File == Unit.File;
@@ -508,13 +549,23 @@ Report analyzeTranslationUnit(const TranslationUnit &Unit,
       if (Inputs)
         Inputs->clear();
     }
-  return analyzeOnce(Unit, Options, Command, UnitGraph, Inputs);
+  return analyzeOnce(Unit, Options, Command, UnitGraph, Inputs, Run);
 }
 
-Report convertClangTidyErrors(llvm::ArrayRef<ClangTidyError> Errors,
-                              const TranslationUnit &Unit) {
+void markFromFileWithErrors(std::vector<Finding> &Findings) {
+  for (Finding &F : Findings) {
+    F.FromFileWithErrors = true;
+    F.FixIts.clear();
+    for (Note &N : F.Notes)
+      N.Suggestion.clear();
+  }
+}
+
+Report convertClangTidyErrors(
+    llvm::ArrayRef<ClangTidyError> Errors, const TranslationUnit &Unit,
+    llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Files) {
   Report R;
-  Converter(Unit, R).convert(Errors);
+  Converter(Unit, R, std::move(Files)).convert(Errors);
   return R;
 }
 

@@ -14,8 +14,15 @@
 #include "Finding.h"
 #include "TranslationUnits.h"
 #include "model/ProjectGraph.h"
+#include "llvm/Support/VirtualFileSystem.h"
+#include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
+
+namespace clang {
+class CompilerInvocation;
+} // namespace clang
 
 namespace clang::tidy {
 struct ClangTidyError;
@@ -35,6 +42,10 @@ struct AnalysisOptions {
   std::optional<std::string> Config;
   /// `--level`: sets the `trainlint.Level` check option.
   std::optional<std::string> Level;
+  /// Sets the `trainlint.Summary` check option: a project run's summary
+  /// whose graph joins each unit's (the plugin's way, which the editor
+  /// server takes; `check --summary` joins graphs after the run instead).
+  std::optional<std::string> Summary;
 };
 
 /// What a run asks of the analysis of one unit beyond its findings.
@@ -46,6 +57,22 @@ struct UnitRunOptions {
   std::vector<std::string> *Inputs = nullptr;
   /// Set when the unit was analyzed with a preamble.
   bool UsedPreamble = false;
+  /// Files read from here rather than from disk (the editor's buffers),
+  /// laid over the real file system; null: the disk only.
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Overlay;
+  /// Called with the unit's parse, set up and about to run, and the file
+  /// system it reads; may change both (the editor server loads its
+  /// in-memory preamble there, see lsp/BufferAnalyzer.h).
+  std::function<void(clang::CompilerInvocation &,
+                     llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> &)>
+      BeforeParse;
+  /// Called once the parse and the checks are done, before the results are
+  /// converted (the editor server's timing and tests).
+  std::function<void()> AfterParse;
+  /// Polled before the parse and before its results are converted; once
+  /// set, the analysis stops with an empty report and sets WasCancelled.
+  const std::atomic<bool> *Cancelled = nullptr;
+  bool WasCancelled = false;
 };
 
 /// Checks that \p Options can configure a run (a `--config` that parses);
@@ -69,13 +96,21 @@ Report analyzeTranslationUnit(const TranslationUnit &Unit,
                               UnitRunOptions *Run = nullptr);
 
 /// Turns what clang-tidy reported for \p Unit into findings (trainlint's
-/// checks only, each with its warning's own fix-it and never a note's) and
-/// errors (the unit does not compile, the configuration is invalid). The
-/// findings of a unit that does not compile are marked FromFileWithErrors
-/// and lose their fix-its.
-Report
-convertClangTidyErrors(llvm::ArrayRef<clang::tidy::ClangTidyError> Errors,
-                       const TranslationUnit &Unit);
+/// checks only, each with its warning's own fix-it; a note's fix-it is the
+/// note's Suggestion) and errors (the unit does not compile, the
+/// configuration is invalid). The findings of a unit that does not compile
+/// are marked FromFileWithErrors and lose their fix-its and suggestions.
+/// Lines and columns are those of the files as \p Files has them (the real
+/// file system when null).
+Report convertClangTidyErrors(
+    llvm::ArrayRef<clang::tidy::ClangTidyError> Errors,
+    const TranslationUnit &Unit,
+    llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Files = nullptr);
+
+/// Marks \p Findings as reported from a unit that does not compile: their
+/// fix-its and suggestions are dropped, since a rewrite of code that did not
+/// parse whole is not certainly safe.
+void markFromFileWithErrors(std::vector<Finding> &Findings);
 
 } // namespace trainlint
 
