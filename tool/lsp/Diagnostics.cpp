@@ -77,14 +77,12 @@ json::Object toDiagnostic(const Finding &F, llvm::StringRef Text,
       NoteRange = locationRange(Where, *Other);
     else
       // An unreadable file: its byte column is the best guess there is.
-      NoteRange.Start = NoteRange.End =
-          Position{Where.Line ? Where.Line - 1 : 0,
-                   Where.Column ? Where.Column - 1 : 0};
-    Related.push_back(json::Object{
-        {"location",
-         json::Object{{"uri", fileUri(Where.File)},
-                      {"range", toJson(NoteRange)}}},
-        {"message", N.Message}});
+      NoteRange.Start = NoteRange.End = Position{
+          Where.Line ? Where.Line - 1 : 0, Where.Column ? Where.Column - 1 : 0};
+    Related.push_back(
+        json::Object{{"location", json::Object{{"uri", fileUri(Where.File)},
+                                               {"range", toJson(NoteRange)}}},
+                     {"message", N.Message}});
   }
   json::Object Diagnostic{
       {"range", toJson(locationRange(F.Where, Text))},
@@ -115,8 +113,7 @@ TextEdit nolintEdit(llvm::StringRef Text, unsigned Line,
     if (Close == llvm::StringRef::npos)
       break;
     bool EmptyList = LineText[Close - 1] == '(';
-    return {{At(Close), At(Close)},
-            (EmptyList ? "" : ", ") + Check.str()};
+    return {{At(Close), At(Close)}, (EmptyList ? "" : ", ") + Check.str()};
   }
 
   llvm::StringRef Content = LineText.rtrim();
@@ -135,8 +132,8 @@ namespace {
 json::Value textEdits(llvm::ArrayRef<TextEdit> Edits) {
   json::Array Array;
   for (const TextEdit &Edit : Edits)
-    Array.push_back(json::Object{{"range", toJson(Edit.Where)},
-                                 {"newText", Edit.NewText}});
+    Array.push_back(
+        json::Object{{"range", toJson(Edit.Where)}, {"newText", Edit.NewText}});
   return Array;
 }
 
@@ -150,10 +147,10 @@ json::Object workspaceEdit(
       json::Value Version = nullptr;
       if (Path == Context.DocumentPath)
         Version = Context.Version;
-      Changes.push_back(json::Object{
-          {"textDocument",
-           json::Object{{"uri", fileUri(Path)}, {"version", Version}}},
-          {"edits", textEdits(FileEdits)}});
+      Changes.push_back(
+          json::Object{{"textDocument", json::Object{{"uri", fileUri(Path)},
+                                                     {"version", Version}}},
+                       {"edits", textEdits(FileEdits)}});
     }
     return json::Object{{"documentChanges", std::move(Changes)}};
   }
@@ -176,7 +173,8 @@ fixEdits(llvm::ArrayRef<FixIt> Fix, const Finding &F, llvm::StringRef Text,
                                      : TextOf(Path);
     if (!FileText)
       return std::nullopt;
-    auto Group = llvm::find_if(Edits, [&](const auto &G) { return G.first == Path; });
+    auto Group =
+        llvm::find_if(Edits, [&](const auto &G) { return G.first == Path; });
     if (Group == Edits.end())
       Group = Edits.insert(Edits.end(), {Path, {}});
     Group->second.push_back(
@@ -198,11 +196,9 @@ json::Value quickFix(std::string Title, const json::Object &Diagnostic,
 
 } // namespace
 
-std::vector<json::Value> codeActions(const Finding &F,
-                                     const json::Object &Diagnostic,
-                                     llvm::StringRef Text,
-                                     const EditContext &Context,
-                                     FileText TextOf) {
+std::vector<json::Value>
+codeActions(const Finding &F, const json::Object &Diagnostic,
+            llvm::StringRef Text, const EditContext &Context, FileText TextOf) {
   std::vector<json::Value> Actions;
   if (!F.FixIts.empty())
     if (auto Edits = fixEdits(F.FixIts, F, Text, Context, TextOf))
@@ -215,12 +211,12 @@ std::vector<json::Value> codeActions(const Finding &F,
         Actions.push_back(quickFix("Suggestion: " + N.Message, Diagnostic,
                                    /*Preferred=*/false,
                                    workspaceEdit(*Edits, Context)));
-  Actions.push_back(
-      quickFix("Suppress " + F.Check + " on this line with NOLINT", Diagnostic,
-               /*Preferred=*/false,
-               workspaceEdit({{Context.DocumentPath,
-                               {nolintEdit(Text, F.Where.Line, F.Check)}}},
-                             Context)));
+  Actions.push_back(quickFix(
+      "Suppress " + F.Check + " on this line with NOLINT", Diagnostic,
+      /*Preferred=*/false,
+      workspaceEdit(
+          {{Context.DocumentPath, {nolintEdit(Text, F.Where.Line, F.Check)}}},
+          Context)));
   return Actions;
 }
 

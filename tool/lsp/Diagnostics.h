@@ -27,7 +27,12 @@
 namespace trainlint::lsp {
 
 /// LSP's DiagnosticSeverity values.
-enum class DiagnosticSeverity { Error = 1, Warning = 2, Information = 3, Hint = 4 };
+enum class DiagnosticSeverity {
+  Error = 1,
+  Warning = 2,
+  Information = 3,
+  Hint = 4
+};
 
 DiagnosticSeverity diagnosticSeverity(const Finding &F);
 
@@ -59,8 +64,7 @@ struct TextEdit {
 /// `// NOLINT(<check>)` comment at the line's end, or the check added to a
 /// NOLINT list already there. A line continued by a backslash gets a block
 /// comment before the backslash, which a line comment would swallow.
-TextEdit nolintEdit(llvm::StringRef Text, unsigned Line,
-                    llvm::StringRef Check);
+TextEdit nolintEdit(llvm::StringRef Text, unsigned Line, llvm::StringRef Check);
 
 /// How code actions write their edits.
 struct EditContext {
@@ -73,11 +77,9 @@ struct EditContext {
 /// The quick fixes of \p F, \p Diagnostic being its diagnostic (each action
 /// names it). \p Text is the document's text; \p TextOf reads other files
 /// a fix-it edits.
-std::vector<llvm::json::Value> codeActions(const Finding &F,
-                                           const llvm::json::Object &Diagnostic,
-                                           llvm::StringRef Text,
-                                           const EditContext &Context,
-                                           FileText TextOf);
+std::vector<llvm::json::Value>
+codeActions(const Finding &F, const llvm::json::Object &Diagnostic,
+            llvm::StringRef Text, const EditContext &Context, FileText TextOf);
 
 } // namespace trainlint::lsp
 

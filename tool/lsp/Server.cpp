@@ -167,7 +167,7 @@ int Server::Impl::run() {
       break;
     }
     if (Client.closed()) {
-      Logger.error("the client closed its input; exiting");
+      Logger.error("the client no longer reads the output; exiting");
       Status = ShutdownRequested ? 0 : 1;
       break;
     }
@@ -195,8 +195,8 @@ void Server::Impl::reply(const json::Value &Id, json::Value Result) {
 
 void Server::Impl::replyError(const json::Value &Id, int Code,
                               const llvm::Twine &Message) {
-  Logger.error("answering " + llvm::formatv("{0}", Id).str() +
-               " with error " + llvm::Twine(Code) + ": " + Message);
+  Logger.error("answering " + llvm::formatv("{0}", Id).str() + " with error " +
+               llvm::Twine(Code) + ": " + Message);
   Client.send(json::Object{
       {"jsonrpc", "2.0"},
       {"id", Id},
@@ -204,8 +204,9 @@ void Server::Impl::replyError(const json::Value &Id, int Code,
 }
 
 void Server::Impl::notify(llvm::StringRef Method, json::Value Params) {
-  Client.send(json::Object{
-      {"jsonrpc", "2.0"}, {"method", Method.str()}, {"params", std::move(Params)}});
+  Client.send(json::Object{{"jsonrpc", "2.0"},
+                           {"method", Method.str()},
+                           {"params", std::move(Params)}});
 }
 
 bool Server::Impl::handleMessage(llvm::StringRef Body) {
@@ -258,7 +259,8 @@ void Server::Impl::handleRequest(const json::Value &Id, llvm::StringRef Method,
                                  const json::Object &Params) {
   if (Method == "initialize") {
     if (Initialized)
-      return replyError(Id, InvalidRequest, "the server is already initialized");
+      return replyError(Id, InvalidRequest,
+                        "the server is already initialized");
     return initialize(Id, Params);
   }
   if (!Initialized)
@@ -378,8 +380,7 @@ void Server::Impl::initialize(const json::Value &Id,
                                {"change", IncrementalSync},
                                {"save", json::Object{{"includeText", false}}}}},
                  {"codeActionProvider",
-                  json::Object{
-                      {"codeActionKinds", json::Array{"quickfix"}}}}}},
+                  json::Object{{"codeActionKinds", json::Array{"quickfix"}}}}}},
             {"serverInfo", json::Object{{"name", "trainlint"},
                                         {"version", TRAINLINT_VERSION}}}});
 }
@@ -423,8 +424,10 @@ void Server::Impl::cancelLocked(Document &Doc) {
 
 void Server::Impl::didOpen(const json::Object &Params) {
   const json::Object *Item = Params.getObject("textDocument");
-  std::optional<llvm::StringRef> Uri = Item ? Item->getString("uri") : std::nullopt;
-  std::optional<llvm::StringRef> Text = Item ? Item->getString("text") : std::nullopt;
+  std::optional<llvm::StringRef> Uri =
+      Item ? Item->getString("uri") : std::nullopt;
+  std::optional<llvm::StringRef> Text =
+      Item ? Item->getString("text") : std::nullopt;
   std::string Path = Uri ? pathFromFileUri(*Uri) : "";
   if (!Uri || !Text || Path.empty()) {
     Logger.error("ignoring a didOpen without a file URI and text");
@@ -478,9 +481,9 @@ void Server::Impl::didChange(const json::Object &Params) {
     }
   const json::Object *Identifier = Params.getObject("textDocument");
   Doc.Text = std::move(Text);
-  Doc.Version = Identifier ? Identifier->getInteger("version").value_or(
-                                 Doc.Version + 1)
-                           : Doc.Version + 1;
+  Doc.Version =
+      Identifier ? Identifier->getInteger("version").value_or(Doc.Version + 1)
+                 : Doc.Version + 1;
   // The running analysis is of an older version: its result would be
   // dropped anyway.
   cancelLocked(Doc);
@@ -531,13 +534,12 @@ void Server::Impl::reconfigureLocked(std::optional<AnalyzerSettings> New,
   // Handing the analyzer even unchanged settings drops the configuration it
   // read from `.clang-tidy` files.
   NewSettings = Settings;
-  Logger.info("configuration reloaded (" + Why + "): level " +
-              Settings.Analysis.Level.value_or("default") + ", checks " +
-              Settings.Analysis.Checks.value_or("default") +
-              ", compile database " +
-              (Settings.CompileCommandsDir.empty()
-                   ? std::string("searched upward")
-                   : Settings.CompileCommandsDir));
+  Logger.info(
+      "configuration reloaded (" + Why + "): level " +
+      Settings.Analysis.Level.value_or("default") + ", checks " +
+      Settings.Analysis.Checks.value_or("default") + ", compile database " +
+      (Settings.CompileCommandsDir.empty() ? std::string("searched upward")
+                                           : Settings.CompileCommandsDir));
   for (auto &[Uri, Doc] : Documents) {
     cancelLocked(Doc);
     Doc.Due = Clock::now();
@@ -589,7 +591,8 @@ void Server::Impl::codeAction(const json::Value &Id,
                               const json::Object &Params) {
   std::optional<std::string> Uri = documentUri(Params);
   if (!Uri)
-    return replyError(Id, InvalidParams, "a code action request names no document");
+    return replyError(Id, InvalidParams,
+                      "a code action request names no document");
   std::lock_guard<std::mutex> Guard(Lock);
   auto It = Documents.find(*Uri);
   if (It == Documents.end()) {
@@ -605,8 +608,8 @@ void Server::Impl::codeAction(const json::Value &Id,
   reply(Id, actionsLocked(Doc, Params));
 }
 
-std::optional<llvm::StringRef>
-Server::Impl::otherFileText(llvm::StringRef Path, SourceCache &Disk) {
+std::optional<llvm::StringRef> Server::Impl::otherFileText(llvm::StringRef Path,
+                                                           SourceCache &Disk) {
   for (const auto &[Uri, Doc] : Documents)
     if (Doc.Path == Path)
       return llvm::StringRef(Doc.Text);
@@ -619,7 +622,8 @@ json::Value Server::Impl::actionsLocked(const Document &Doc,
   if (const json::Array *Only = Context ? Context->getArray("only") : nullptr)
     if (llvm::none_of(*Only, [](const json::Value &Kind) {
           std::optional<llvm::StringRef> Name = Kind.getAsString();
-          return Name && (*Name == "quickfix" || Name->starts_with("quickfix."));
+          return Name &&
+                 (*Name == "quickfix" || Name->starts_with("quickfix."));
         }))
       return json::Array();
 
@@ -631,7 +635,8 @@ json::Value Server::Impl::actionsLocked(const Document &Doc,
           Context ? Context->getArray("diagnostics") : nullptr)
     for (const json::Value &Value : *Shown)
       if (const json::Object *Diagnostic = Value.getAsObject())
-        if (Diagnostic->getString("source") == std::optional<llvm::StringRef>("trainlint"))
+        if (Diagnostic->getString("source") ==
+            std::optional<llvm::StringRef>("trainlint"))
           if (std::optional<Range> R = rangeFromJson(Diagnostic->get("range")))
             Wanted.push_back(
                 {*R, Diagnostic->getString("code").value_or("").str()});
@@ -738,10 +743,11 @@ void Server::Impl::analyzeOne(std::unique_lock<std::mutex> &Guard,
   std::string Name = llvm::sys::path::filename(Path).str();
   if (ProgressToken) {
     // The first analysis of a file parses all its includes: seconds.
-    Client.send(json::Object{{"jsonrpc", "2.0"},
-                             {"id", *ProgressToken},
-                             {"method", "window/workDoneProgress/create"},
-                             {"params", json::Object{{"token", *ProgressToken}}}});
+    Client.send(
+        json::Object{{"jsonrpc", "2.0"},
+                     {"id", *ProgressToken},
+                     {"method", "window/workDoneProgress/create"},
+                     {"params", json::Object{{"token", *ProgressToken}}}});
     notify("$/progress",
            json::Object{{"token", *ProgressToken},
                         {"value", json::Object{{"kind", "begin"},
@@ -751,14 +757,15 @@ void Server::Impl::analyzeOne(std::unique_lock<std::mutex> &Guard,
   }
   Logger.info("analyzing " + Path + " version " + llvm::Twine(Version));
   Clock::time_point Start = Clock::now();
-  std::optional<BufferResult> Result = Analyzer->analyze(Path, Text, *Cancelled);
-  double Seconds =
-      std::chrono::duration<double>(Clock::now() - Start).count();
+  std::optional<BufferResult> Result =
+      Analyzer->analyze(Path, Text, *Cancelled);
+  double Seconds = std::chrono::duration<double>(Clock::now() - Start).count();
   if (ProgressToken)
-    notify("$/progress",
-           json::Object{{"token", *ProgressToken},
-                        {"value", json::Object{{"kind", "end"},
-                                               {"message", Name + " analyzed"}}}});
+    notify(
+        "$/progress",
+        json::Object{{"token", *ProgressToken},
+                     {"value", json::Object{{"kind", "end"},
+                                            {"message", Name + " analyzed"}}}});
 
   Guard.lock();
   auto It = Documents.find(Uri);
@@ -778,6 +785,13 @@ void Server::Impl::analyzeOne(std::unique_lock<std::mutex> &Guard,
                             Result->CommandSource,
                             Result->UsedPreamble ? ", preamble reused" : "")
                   .str());
+  if (llvm::StringRef(Result->CommandSource).starts_with("fallback")) {
+    std::string Where = Settings.CompileCommandsDir.empty()
+                            ? "in its folder or above"
+                            : "in " + Settings.CompileCommandsDir;
+    Logger.info("no compile_commands.json " + Where + " has a command for " +
+                Path + ": analyzed with the fallback command");
+  }
   if (It == Documents.end()) {
     Logger.info("dropping the result for " + Path + ": it was closed");
     return;

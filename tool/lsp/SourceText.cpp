@@ -54,9 +54,9 @@ llvm::Expected<size_t> positionToOffset(llvm::StringRef Text, Position Pos) {
   for (unsigned L = 0; L < Pos.Line; ++L) {
     size_t NewLine = Text.find('\n', Start);
     if (NewLine == llvm::StringRef::npos)
-      return llvm::createStringError(
-          "line " + llvm::Twine(Pos.Line) + " is past the end of the text (" +
-          llvm::Twine(L + 1) + " lines)");
+      return llvm::createStringError("line " + llvm::Twine(Pos.Line) +
+                                     " is past the end of the text (" +
+                                     llvm::Twine(L + 1) + " lines)");
     Start = NewLine + 1;
   }
   size_t End = lineEnd(Text, Start);
