@@ -101,6 +101,9 @@ TextEdit nolintEdit(llvm::StringRef Text, unsigned Line,
   size_t LineStart = lineStartOffset(Text, Line);
   size_t LineEnd = std::min(Text.find('\n', LineStart), Text.size());
   llvm::StringRef LineText = Text.slice(LineStart, LineEnd);
+  // A CRLF line keeps its '\r'.
+  if (LineText.ends_with("\r"))
+    LineText = LineText.drop_back();
   auto At = [&](size_t OffsetInLine) {
     return offsetToPosition(Text, LineStart + OffsetInLine);
   };
