@@ -27,15 +27,18 @@ int runLspCommand(llvm::ArrayRef<const char *> Args) {
       return std::string();
     };
   };
+  auto StoreAbsolute = [](std::string &Into) {
+    return [&Into](llvm::StringRef V) {
+      Into = absolutePath(V);
+      return std::string();
+    };
+  };
   std::vector<OptionSpec> Specs = {
       {{"-p", "--build-path"},
        "BUILD_DIR",
        "build directory with compile_commands.json (default: the nearest "
        "one above each file)",
-       [&](llvm::StringRef V) {
-         Options.Settings.CompileCommandsDir = absolutePath(V);
-         return std::string();
-       }},
+       StoreAbsolute(Options.Settings.CompileCommandsDir)},
       {{"--checks"},
        "GLOBS",
        "check globs appended to those of .clang-tidy files (default: "
@@ -60,10 +63,7 @@ int runLspCommand(llvm::ArrayRef<const char *> Args) {
        "a project summary (check --export-summary) that makes functions "
        "called from other files' training loops hot (default: the one in the "
        "compile database's folder)",
-       [&](llvm::StringRef V) {
-         Options.Settings.SummaryPath = absolutePath(V);
-         return std::string();
-       }},
+       StoreAbsolute(Options.Settings.SummaryPath)},
       {{"--log-file"},
        "FILE",
        "append the log to FILE instead of standard error",
@@ -81,23 +81,10 @@ int runLspCommand(llvm::ArrayRef<const char *> Args) {
          Options.Debounce = std::chrono::milliseconds(Millis);
          return std::string();
        }},
-      {{"-h", "--help"},
-       "",
-       "show this help",
-       [&](llvm::StringRef) {
-         Help = true;
-         return std::string();
-       }},
+      helpOption(Help),
   };
-  auto Parsed = parseArguments(Args, Specs, /*AllowDashDash=*/false);
-  if (!Parsed || !Parsed->Positional.empty()) {
-    llvm::errs() << "trainlint lsp: error: "
-                 << (Parsed
-                         ? "unexpected argument '" + Parsed->Positional[0] + "'"
-                         : llvm::toString(Parsed.takeError()))
-                 << "\n";
+  if (!parseOptionsOnly(Args, Specs, "lsp"))
     return ExitError;
-  }
   if (Help) {
     llvm::outs() << "usage: trainlint lsp [options]\n\n"
                     "Serves trainlint's findings and fix-its to an editor "

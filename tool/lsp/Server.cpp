@@ -110,6 +110,10 @@ private:
   /// Requires Lock.
   void reconfigureLocked(std::optional<AnalyzerSettings> New,
                          llvm::StringRef Why);
+  /// The open document \p Params names, or null (logged: \p Action of a
+  /// document that is not open). Requires Lock.
+  std::map<std::string, Document>::iterator
+  openDocumentLocked(const json::Object &Params, llvm::StringRef Action);
   /// Cancels the analysis running on \p Doc. Requires Lock.
   static void cancelLocked(Document &Doc);
 
@@ -445,14 +449,21 @@ void Server::Impl::didOpen(const json::Object &Params) {
   Wake.notify_all();
 }
 
-void Server::Impl::didChange(const json::Object &Params) {
+std::map<std::string, Document>::iterator
+Server::Impl::openDocumentLocked(const json::Object &Params,
+                                 llvm::StringRef Action) {
   std::optional<std::string> Uri = documentUri(Params);
-  std::lock_guard<std::mutex> Guard(Lock);
   auto It = Uri ? Documents.find(*Uri) : Documents.end();
-  if (It == Documents.end()) {
-    Logger.error("ignoring a change of a document that is not open");
+  if (It == Documents.end())
+    Logger.error("ignoring " + Action + " of a document that is not open");
+  return It;
+}
+
+void Server::Impl::didChange(const json::Object &Params) {
+  std::lock_guard<std::mutex> Guard(Lock);
+  auto It = openDocumentLocked(Params, "a change");
+  if (It == Documents.end())
     return;
-  }
   Document &Doc = It->second;
   std::string Text = Doc.Text;
   if (const json::Array *Changes = Params.getArray("contentChanges"))
@@ -509,21 +520,19 @@ void Server::Impl::didSave(const json::Object &Params) {
 }
 
 void Server::Impl::didClose(const json::Object &Params) {
-  std::optional<std::string> Uri = documentUri(Params);
   std::lock_guard<std::mutex> Guard(Lock);
-  auto It = Uri ? Documents.find(*Uri) : Documents.end();
-  if (It == Documents.end()) {
-    Logger.error("ignoring the close of a document that is not open");
+  auto It = openDocumentLocked(Params, "the close");
+  if (It == Documents.end())
     return;
-  }
+  std::string Uri = It->first;
   cancelLocked(It->second);
   Forgotten.push_back(It->second.Path);
   Logger.info("closed " + It->second.Path);
   Documents.erase(It);
   // Its findings leave the editor with it.
   notify("textDocument/publishDiagnostics",
-         json::Object{{"uri", *Uri}, {"diagnostics", json::Array()}});
-  answerPendingLocked(*Uri);
+         json::Object{{"uri", Uri}, {"diagnostics", json::Array()}});
+  answerPendingLocked(Uri);
   Wake.notify_all();
 }
 
