@@ -26,6 +26,8 @@
 
 #include "clang-tidy/ClangTidyCheck.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
+#include "clang/Frontend/PrecompiledPreamble.h"
+#include "clang/Serialization/PCHContainerOperations.h"
 #include <memory>
 
 namespace trainlint {
@@ -54,6 +56,44 @@ attachCheckDiagnostics(clang::tidy::ClangTidyContext &Context,
   Context.setDiagnosticsEngine(Engine.get());
 #endif
   return Engine;
+}
+
+/// Builds a preamble of \p MainFile in memory (the editor server's, as
+/// clangd's), with its diagnostics reported to \p Consumer and fatal errors
+/// made ordinary ones (a missing header in the preamble then loses only the
+/// code that needed it, as in the main file's parse). LLVM 22 takes the
+/// diagnostics engine by reference count, earlier versions by reference.
+inline llvm::ErrorOr<clang::PrecompiledPreamble> buildPreambleInMemory(
+    const clang::CompilerInvocation &Invocation,
+    const llvm::MemoryBuffer &MainFile, clang::PreambleBounds Bounds,
+    clang::DiagnosticConsumer &Consumer,
+    llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Files,
+    clang::PreambleCallbacks &Callbacks) {
+  auto PCHOperations = std::make_shared<clang::PCHContainerOperations>();
+#if LLVM_VERSION_MAJOR >= 21
+  clang::DiagnosticOptions Options;
+  auto Engine = llvm::makeIntrusiveRefCnt<clang::DiagnosticsEngine>(
+      llvm::makeIntrusiveRefCnt<clang::DiagnosticIDs>(), Options, &Consumer,
+      /*ShouldOwnClient=*/false);
+#else
+  auto Engine = llvm::makeIntrusiveRefCnt<clang::DiagnosticsEngine>(
+      llvm::makeIntrusiveRefCnt<clang::DiagnosticIDs>(),
+      llvm::makeIntrusiveRefCnt<clang::DiagnosticOptions>(), &Consumer,
+      /*ShouldOwnClient=*/false);
+#endif
+  Engine->setFatalsAsError(true);
+  Engine->setErrorLimit(0);
+#if LLVM_VERSION_MAJOR >= 22
+  return clang::PrecompiledPreamble::Build(
+      Invocation, &MainFile, Bounds, Engine, std::move(Files),
+      std::move(PCHOperations), /*StoreInMemory=*/true, /*StoragePath=*/"",
+      Callbacks);
+#else
+  return clang::PrecompiledPreamble::Build(
+      Invocation, &MainFile, Bounds, *Engine, std::move(Files),
+      std::move(PCHOperations), /*StoreInMemory=*/true, /*StoragePath=*/"",
+      Callbacks);
+#endif
 }
 
 } // namespace trainlint

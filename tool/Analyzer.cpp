@@ -207,16 +207,20 @@ void setUpAsAnalysis(clang::CompilerInvocation &Invocation) {
 class KeepGoingActionFactory : public clang::tooling::FrontendActionFactory {
 public:
   /// With \p UnitGraph, the unit's graph is stored there once the checks
-  /// are done; with \p Inputs, the files the parse enters are recorded.
+  /// are done; with \p Inputs, the files the parse enters are recorded;
+  /// \p Run's hooks are called, if any.
   KeepGoingActionFactory(
       ClangTidyContext &Context,
       llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FileSystem,
-      ProjectGraph *UnitGraph, std::shared_ptr<InputCollector> Inputs)
+      ProjectGraph *UnitGraph, std::shared_ptr<InputCollector> Inputs,
+      UnitRunOptions *Run)
       : Consumers(Context, std::move(FileSystem)), UnitGraph(UnitGraph),
-        Inputs(std::move(Inputs)) {}
+        Inputs(std::move(Inputs)), Run(Run) {}
 
   std::unique_ptr<clang::FrontendAction> create() override {
-    return std::make_unique<Action>(Consumers, UnitGraph, Inputs);
+    return std::make_unique<Action>(
+        Consumers, UnitGraph, Inputs,
+        Run && Run->MainFileDeclarationsOnly);
   }
 
   bool
@@ -225,17 +229,52 @@ public:
                 std::shared_ptr<clang::PCHContainerOperations> PCHContainerOps,
                 clang::DiagnosticConsumer *Consumer) override {
     setUpAsAnalysis(*Invocation);
+    llvm::IntrusiveRefCntPtr<clang::FileManager> ChangedFiles;
+    if (Run && Run->BeforeParse) {
+      llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FileSystem =
+          Files->getVirtualFileSystemPtr();
+      Run->BeforeParse(*Invocation, FileSystem);
+      if (FileSystem != Files->getVirtualFileSystemPtr()) {
+        ChangedFiles = llvm::makeIntrusiveRefCnt<clang::FileManager>(
+            Files->getFileSystemOpts(), std::move(FileSystem));
+        Files = ChangedFiles.get();
+      }
+    }
+    if (Run && Run->Cancelled && *Run->Cancelled) {
+      Run->WasCancelled = true;
+      return false;
+    }
     return FrontendActionFactory::runInvocation(
         std::move(Invocation), Files, std::move(PCHContainerOps), Consumer);
   }
 
 private:
+  /// Limits the AST's traversal to the main file's top-level declarations
+  /// once it is parsed, before the checks' consumer traverses it.
+  class MainFileScope : public clang::ASTConsumer {
+  public:
+    bool HandleTopLevelDecl(clang::DeclGroupRef Group) override {
+      for (clang::Decl *D : Group) {
+        const clang::SourceManager &SM = D->getASTContext().getSourceManager();
+        if (SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
+          Declarations.push_back(D);
+      }
+      return true;
+    }
+    void HandleTranslationUnit(clang::ASTContext &Context) override {
+      Context.setTraversalScope(Declarations);
+    }
+
+  private:
+    std::vector<clang::Decl *> Declarations;
+  };
+
   class Action : public clang::ASTFrontendAction {
   public:
     Action(ClangTidyASTConsumerFactory &Consumers, ProjectGraph *UnitGraph,
-           std::shared_ptr<InputCollector> Inputs)
+           std::shared_ptr<InputCollector> Inputs, bool MainFileOnly)
         : Consumers(Consumers), UnitGraph(UnitGraph),
-          Inputs(std::move(Inputs)) {}
+          Inputs(std::move(Inputs)), MainFileOnly(MainFileOnly) {}
 
     bool BeginSourceFileAction(clang::CompilerInstance &Compiler) override {
       Compiler.getDiagnostics().setFatalsAsError(true);
@@ -250,23 +289,29 @@ private:
                       llvm::StringRef File) override {
       std::unique_ptr<clang::ASTConsumer> Checks =
           Consumers.createASTConsumer(Compiler, File);
-      if (!UnitGraph || !Checks)
+      if ((!UnitGraph && !MainFileOnly) || !Checks)
         return Checks;
-      std::vector<std::unique_ptr<clang::ASTConsumer>> Both;
-      Both.push_back(std::move(Checks));
-      Both.push_back(unitGraphConsumer(*UnitGraph));
-      return std::make_unique<clang::MultiplexConsumer>(std::move(Both));
+      std::vector<std::unique_ptr<clang::ASTConsumer>> All;
+      // First, so that the scope is set when the checks traverse the AST.
+      if (MainFileOnly)
+        All.push_back(std::make_unique<MainFileScope>());
+      All.push_back(std::move(Checks));
+      if (UnitGraph)
+        All.push_back(unitGraphConsumer(*UnitGraph));
+      return std::make_unique<clang::MultiplexConsumer>(std::move(All));
     }
 
   private:
     ClangTidyASTConsumerFactory &Consumers;
     ProjectGraph *UnitGraph;
     std::shared_ptr<InputCollector> Inputs;
+    bool MainFileOnly;
   };
 
   ClangTidyASTConsumerFactory Consumers;
   ProjectGraph *UnitGraph;
   std::shared_ptr<InputCollector> Inputs;
+  UnitRunOptions *Run;
 };
 
 /// Runs the context's checks over \p File as clang-tidy's runClangTidy does,
@@ -276,7 +321,8 @@ runChecks(ClangTidyContext &Context,
           const clang::tooling::CompilationDatabase &Database,
           llvm::StringRef File,
           llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FileSystem,
-          ProjectGraph *UnitGraph, std::shared_ptr<InputCollector> Inputs) {
+          ProjectGraph *UnitGraph, std::shared_ptr<InputCollector> Inputs,
+          UnitRunOptions *Run) {
   clang::tooling::ClangTool Tool(
       Database, {File.str()}, std::make_shared<clang::PCHContainerOperations>(),
       FileSystem);
@@ -289,7 +335,7 @@ runChecks(ClangTidyContext &Context,
       attachCheckDiagnostics(Context, &Consumer);
   Tool.setDiagnosticConsumer(&Consumer);
   KeepGoingActionFactory Factory(Context, std::move(FileSystem), UnitGraph,
-                                 std::move(Inputs));
+                                 std::move(Inputs), Run);
   Tool.run(&Factory);
   return Consumer.take();
 }
@@ -330,12 +376,7 @@ public:
     // are reported, as clang-tidy and clangd report them, but marked, since
     // they could be false alarms, and without their fix-its, since a rewrite
     // of code that did not parse whole is not certainly safe.
-    for (Finding &F : R.Findings) {
-      F.FromFileWithErrors = true;
-      F.FixIts.clear();
-      for (Note &N : F.Notes)
-        N.Suggestion.clear();
-    }
+    markFromFileWithErrors(R.Findings);
     std::string Message = "does not compile: " + CompileErrors.front();
     if (CompileErrors.size() > 1)
       Message +=
@@ -465,20 +506,26 @@ preambleFor(ClangTidyContext &Context,
 Report analyzeOnce(const TranslationUnit &Unit, const AnalysisOptions &Options,
                    const clang::tooling::CompileCommand &Command,
                    ProjectGraph *UnitGraph, std::vector<std::string> *Inputs,
-                   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Overlay) {
+                   UnitRunOptions *Run) {
   Report R;
   std::unique_ptr<ClangTidyContext> Context =
       makeContext(Options, R.Errors, UnitGraph != nullptr);
   SingleCommandDatabase Database(Command);
   auto FileSystem = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
       llvm::vfs::getRealFileSystem());
-  if (Overlay)
-    FileSystem->pushOverlay(Overlay);
+  if (Run && Run->Overlay)
+    FileSystem->pushOverlay(Run->Overlay);
   std::shared_ptr<InputCollector> Collector;
   if (Inputs)
     Collector = std::make_shared<InputCollector>(Command.Directory);
   std::vector<ClangTidyError> Errors = runChecks(
-      *Context, Database, Unit.File, FileSystem, UnitGraph, Collector);
+      *Context, Database, Unit.File, FileSystem, UnitGraph, Collector, Run);
+  if (Run && Run->AfterParse && !Run->WasCancelled)
+    Run->AfterParse();
+  if (Run && Run->Cancelled && *Run->Cancelled) {
+    Run->WasCancelled = true;
+    return Report();
+  }
   R.append(convertClangTidyErrors(Errors, Unit, FileSystem));
   if (Collector)
     for (std::string &Input : Collector->inputs())
@@ -508,7 +555,9 @@ Report analyzeTranslationUnit(const TranslationUnit &Unit,
             preambleFor(*Context, Command, Unit, Run->PreambleDirectory)) {
       Report WithPreamble =
           analyzeOnce(Unit, Options, PreambleStore::withPreamble(Command, *P),
-                      UnitGraph, Inputs, Run->Overlay);
+                      UnitGraph, Inputs, Run);
+      if (Run->WasCancelled)
+        return WithPreamble;
       bool Compiles =
           llvm::none_of(WithPreamble.Errors, [&](const ToolError &E) {
             return E.File == Unit.File;
@@ -527,8 +576,16 @@ Report analyzeTranslationUnit(const TranslationUnit &Unit,
       if (Inputs)
         Inputs->clear();
     }
-  return analyzeOnce(Unit, Options, Command, UnitGraph, Inputs,
-                     Run ? Run->Overlay : nullptr);
+  return analyzeOnce(Unit, Options, Command, UnitGraph, Inputs, Run);
+}
+
+void markFromFileWithErrors(std::vector<Finding> &Findings) {
+  for (Finding &F : Findings) {
+    F.FromFileWithErrors = true;
+    F.FixIts.clear();
+    for (Note &N : F.Notes)
+      N.Suggestion.clear();
+  }
 }
 
 Report convertClangTidyErrors(

@@ -15,8 +15,14 @@
 #include "TranslationUnits.h"
 #include "model/ProjectGraph.h"
 #include "llvm/Support/VirtualFileSystem.h"
+#include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
+
+namespace clang {
+class CompilerInvocation;
+} // namespace clang
 
 namespace clang::tidy {
 struct ClangTidyError;
@@ -54,6 +60,24 @@ struct UnitRunOptions {
   /// Files read from here rather than from disk (the editor's buffers),
   /// laid over the real file system; null: the disk only.
   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Overlay;
+  /// Called with the unit's parse, set up and about to run, and the file
+  /// system it reads; may change both (the editor server loads its
+  /// in-memory preamble there, see lsp/BufferAnalyzer.h).
+  std::function<void(clang::CompilerInvocation &,
+                     llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> &)>
+      BeforeParse;
+  /// Called once the parse and the checks are done, before the results are
+  /// converted (the editor server's timing and tests).
+  std::function<void()> AfterParse;
+  /// Polled before the parse and before its results are converted; once
+  /// set, the analysis stops with an empty report and sets WasCancelled.
+  const std::atomic<bool> *Cancelled = nullptr;
+  bool WasCancelled = false;
+  /// The checks and the models see the main file's own declarations only,
+  /// not the headers' (clangd's traversal scope): what an editor shows of
+  /// one file, at a fraction of the cost when the headers come from a
+  /// preamble.
+  bool MainFileDeclarationsOnly = false;
 };
 
 /// Checks that \p Options can configure a run (a `--config` that parses);
@@ -87,6 +111,11 @@ Report convertClangTidyErrors(
     llvm::ArrayRef<clang::tidy::ClangTidyError> Errors,
     const TranslationUnit &Unit,
     llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Files = nullptr);
+
+/// Marks \p Findings as reported from a unit that does not compile: their
+/// fix-its and suggestions are dropped, since a rewrite of code that did not
+/// parse whole is not certainly safe.
+void markFromFileWithErrors(std::vector<Finding> &Findings);
 
 } // namespace trainlint
 

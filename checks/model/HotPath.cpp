@@ -15,6 +15,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "clang/Index/USRGeneration.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include <map>
 #include <mutex>
@@ -55,11 +56,22 @@ HotPathOptions hotPathOptions() {
 
 llvm::Expected<std::shared_ptr<const ProjectGraph>>
 loadSummaryGraph(llvm::StringRef Path) {
+  // Kept with the file's size and time: a long-lived process (the editor
+  // server) reads a summary again once a new project run rewrote it.
+  struct Kept {
+    std::shared_ptr<const ProjectGraph> Graph;
+    uint64_t Size = 0;
+    llvm::sys::TimePoint<> Modified;
+  };
   static std::mutex Mutex;
-  static std::map<std::string, std::shared_ptr<const ProjectGraph>> Loaded;
+  static std::map<std::string, Kept> Loaded;
   std::lock_guard<std::mutex> Lock(Mutex);
+  llvm::sys::fs::file_status Status;
+  bool Known = !llvm::sys::fs::status(Path, Status);
   if (auto It = Loaded.find(Path.str()); It != Loaded.end())
-    return It->second;
+    if (!Known || (It->second.Size == Status.getSize() &&
+                   It->second.Modified == Status.getLastModificationTime()))
+      return It->second.Graph;
   auto Fail = [&](const llvm::Twine &Why) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "cannot use the summary " + Path + ": " +
@@ -79,7 +91,9 @@ loadSummaryGraph(llvm::StringRef Path) {
   if (!Parsed)
     return Fail(llvm::toString(Parsed.takeError()));
   auto Shared = std::make_shared<const ProjectGraph>(std::move(*Parsed));
-  Loaded[Path.str()] = Shared;
+  Loaded[Path.str()] = {Shared, Known ? Status.getSize() : 0,
+                        Known ? Status.getLastModificationTime()
+                              : llvm::sys::TimePoint<>()};
   return Shared;
 }
 

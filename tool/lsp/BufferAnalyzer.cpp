@@ -3,6 +3,10 @@
 #include "lsp/BufferAnalyzer.h"
 #include "Paths.h"
 #include "TranslationUnits.h"
+#include "compat.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/CompilerInvocation.h"
+#include "clang/Lex/PreprocessorOptions.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -145,9 +149,99 @@ CommandForFile findCompileCommand(llvm::StringRef File,
   return Result;
 }
 
+namespace {
+
+/// Records the first error of a preamble's build, for the report: the main
+/// file's parse does not report the preamble's diagnostics again.
+class PreambleErrors : public clang::DiagnosticConsumer {
+public:
+  void HandleDiagnostic(clang::DiagnosticsEngine::Level Level,
+                        const clang::Diagnostic &Info) override {
+    DiagnosticConsumer::HandleDiagnostic(Level, Info);
+    if (Level < clang::DiagnosticsEngine::Error)
+      return;
+    ++Count;
+    if (!First.empty())
+      return;
+    llvm::SmallString<128> Message;
+    Info.FormatDiagnostic(Message);
+    First = std::string(Message);
+    if (Info.hasSourceManager() && Info.getLocation().isValid()) {
+      clang::PresumedLoc Where =
+          Info.getSourceManager().getPresumedLoc(Info.getLocation());
+      if (Where.isValid())
+        First = std::string(Where.getFilename()) + ":" +
+                std::to_string(Where.getLine()) + ":" +
+                std::to_string(Where.getColumn()) + ": " + First;
+    }
+  }
+
+  unsigned Count = 0;
+  std::string First;
+};
+
+/// The preamble's build skips the bodies of the system headers' functions,
+/// as clangd's does (it skips all of them): the checks look at the user's
+/// code only, and clang keeps every body it needs to parse the rest
+/// (constexpr functions, deduced return types). The project's own headers
+/// keep theirs, which the hot-path model follows.
+class SkipSystemBodies : public clang::PreambleCallbacks {
+public:
+  void BeforeExecute(clang::CompilerInstance &Compiler) override {
+    Sources = &Compiler.getSourceManager();
+  }
+  bool shouldSkipFunctionBody(clang::Decl *D) override {
+    return Sources &&
+           Sources->isInSystemHeader(Sources->getExpansionLoc(D->getLocation()));
+  }
+
+private:
+  const clang::SourceManager *Sources = nullptr;
+};
+
+/// A file's preamble, kept between its analyses.
+struct KeptPreamble {
+  /// The cc1 command line it was built with: a command that changes (a new
+  /// flag, a `.clang-tidy`'s ExtraArgs) needs a new preamble even when the
+  /// includes are the same.
+  std::string CommandKey;
+  std::unique_ptr<clang::PrecompiledPreamble> Preamble;
+  /// What made its build fail to compile, reported with every analysis
+  /// that uses it.
+  std::vector<ToolError> Errors;
+};
+
+std::string commandKey(const clang::CompilerInvocation &Invocation) {
+  std::string Key;
+  for (const std::string &Arg : Invocation.getCC1CommandLine()) {
+    Key += Arg;
+    Key += '\0';
+  }
+  return Key;
+}
+
+} // namespace
+
 struct BufferAnalyzer::State {
+  std::mutex Mutex;
   AnalyzerSettings Settings;
-  unsigned PreambleBuilds = 0;
+  llvm::StringMap<std::shared_ptr<KeptPreamble>> Preambles;
+  std::atomic<unsigned> PreambleBuilds{0};
+  std::function<void(llvm::StringRef)> PhaseObserver;
+
+  void passed(llvm::StringRef Phase) {
+    if (PhaseObserver)
+      PhaseObserver(Phase);
+  }
+
+  std::shared_ptr<KeptPreamble> preambleOf(llvm::StringRef File) {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    return Preambles.lookup(File);
+  }
+  void keep(llvm::StringRef File, std::shared_ptr<KeptPreamble> P) {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    Preambles[File] = std::move(P);
+  }
 };
 
 BufferAnalyzer::BufferAnalyzer(AnalyzerSettings Settings)
@@ -158,13 +252,22 @@ BufferAnalyzer::BufferAnalyzer(AnalyzerSettings Settings)
 BufferAnalyzer::~BufferAnalyzer() = default;
 
 void BufferAnalyzer::updateSettings(AnalyzerSettings Settings) {
+  std::lock_guard<std::mutex> Lock(S->Mutex);
   S->Settings = std::move(Settings);
   databases().clear();
 }
 
-void BufferAnalyzer::forget(llvm::StringRef File) {}
+void BufferAnalyzer::forget(llvm::StringRef File) {
+  std::lock_guard<std::mutex> Lock(S->Mutex);
+  S->Preambles.erase(absolutePath(File));
+}
 
 unsigned BufferAnalyzer::preambleBuilds() const { return S->PreambleBuilds; }
+
+void BufferAnalyzer::onPhase(
+    std::function<void(llvm::StringRef Phase)> Observer) {
+  S->PhaseObserver = std::move(Observer);
+}
 
 /// The summary for a file whose database is in \p DatabaseDirectory.
 static std::string summaryFor(const AnalyzerSettings &Settings,
@@ -182,12 +285,17 @@ std::optional<BufferResult>
 BufferAnalyzer::analyze(llvm::StringRef File, llvm::StringRef Contents,
                         const std::atomic<bool> &Cancelled) {
   std::string Absolute = absolutePath(File);
+  AnalyzerSettings Settings;
+  {
+    std::lock_guard<std::mutex> Lock(S->Mutex);
+    Settings = S->Settings;
+  }
   CommandForFile Found =
-      findCompileCommand(Absolute, S->Settings.CompileCommandsDir);
+      findCompileCommand(Absolute, Settings.CompileCommandsDir);
   BufferResult Result;
   Result.CommandSource = Found.Source;
-  Result.SummaryPath = summaryFor(S->Settings, Found.DatabaseDirectory);
-  AnalysisOptions Options = S->Settings.Analysis;
+  Result.SummaryPath = summaryFor(Settings, Found.DatabaseDirectory);
+  AnalysisOptions Options = Settings.Analysis;
   if (!Result.SummaryPath.empty() && !Options.Summary)
     Options.Summary = Result.SummaryPath;
   if (Cancelled)
@@ -196,16 +304,83 @@ BufferAnalyzer::analyze(llvm::StringRef File, llvm::StringRef Contents,
   auto Buffers = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
   Buffers->addFile(Absolute, /*ModificationTime=*/0,
                    llvm::MemoryBuffer::getMemBufferCopy(Contents, Absolute));
+  // The parse's copy of the text, which the preamble's remapping of the
+  // main file refers to until the parse is done.
+  std::unique_ptr<llvm::MemoryBuffer> MainFile =
+      llvm::MemoryBuffer::getMemBufferCopy(Contents, Absolute);
+  std::shared_ptr<KeptPreamble> Used;
   UnitRunOptions Run;
   Run.Overlay = Buffers;
+  Run.Cancelled = &Cancelled;
+  Run.MainFileDeclarationsOnly = true;
+  Run.AfterParse = [&] { S->passed("parsed"); };
+  Run.BeforeParse =
+      [&](clang::CompilerInvocation &Invocation,
+          llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> &FileSystem) {
+        // The findings are the result; clang's "N warnings generated." on
+        // the server's log would only be noise.
+        Invocation.getDiagnosticOpts().ShowCarets = false;
+        clang::PreambleBounds Bounds = clang::ComputePreambleBounds(
+            Invocation.getLangOpts(), MainFile->getMemBufferRef(),
+            /*MaxLines=*/0);
+        if (Bounds.Size == 0)
+          return;
+        std::string Key = commandKey(Invocation);
+        std::shared_ptr<KeptPreamble> Kept = S->preambleOf(Absolute);
+        if (!Kept || Kept->CommandKey != Key ||
+            !Kept->Preamble->CanReuse(Invocation, MainFile->getMemBufferRef(),
+                                      Bounds, *FileSystem)) {
+          clang::CompilerInvocation ForPreamble(Invocation);
+          // The templates that the headers' inline functions use are
+          // instantiated once, in the preamble, rather than at the end of
+          // every parse that loads it (see Preamble.cpp).
+          ForPreamble.getLangOpts().PCHInstantiateTemplates = true;
+          ForPreamble.getFrontendOpts().SkipFunctionBodies = true;
+          PreambleErrors Errors;
+          SkipSystemBodies Callbacks;
+          auto Built = buildPreambleInMemory(ForPreamble, *MainFile, Bounds,
+                                             Errors, FileSystem, Callbacks);
+          ++S->PreambleBuilds;
+          if (!Built)
+            return;
+          Kept = std::make_shared<KeptPreamble>();
+          Kept->CommandKey = std::move(Key);
+          Kept->Preamble =
+              std::make_unique<clang::PrecompiledPreamble>(std::move(*Built));
+          if (Errors.Count)
+            Kept->Errors.push_back(
+                {Absolute,
+                 "does not compile: " + Errors.First +
+                     (Errors.Count > 1 ? " (and " +
+                                             std::to_string(Errors.Count - 1) +
+                                             " more errors)"
+                                       : "")});
+          S->keep(Absolute, Kept);
+        }
+        S->passed("preamble");
+        if (Cancelled)
+          return;
+        Kept->Preamble->AddImplicitPreamble(Invocation, FileSystem,
+                                            MainFile.get());
+        // The main file's text stays ours (the parse would free it), also
+        // when the parse is cancelled before it starts.
+        Invocation.getPreprocessorOpts().RetainRemappedFileBuffers = true;
+        Used = std::move(Kept);
+      };
   TranslationUnit Unit{Absolute, Found.Command};
   Report R = analyzeTranslationUnit(Unit, Options, nullptr, &Run);
-  if (Cancelled)
+  if (Run.WasCancelled || Cancelled)
     return std::nullopt;
+  Result.UsedPreamble = Used != nullptr;
   for (Finding &F : R.Findings)
     if (F.Where.File == Absolute)
       Result.Result.Findings.push_back(std::move(F));
   Result.Result.Errors = std::move(R.Errors);
+  if (Used && !Used->Errors.empty()) {
+    markFromFileWithErrors(Result.Result.Findings);
+    Result.Result.Errors.insert(Result.Result.Errors.end(),
+                                Used->Errors.begin(), Used->Errors.end());
+  }
   Result.Result.normalize();
   return Result;
 }

@@ -26,6 +26,7 @@
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/ADT/StringRef.h"
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -99,6 +100,12 @@ public:
   /// How many preambles were built since the analyzer was made (for tests
   /// and the log).
   unsigned preambleBuilds() const;
+
+  /// Calls \p Observer as each analysis passes a point where it polls its
+  /// cancellation: "preamble" (the preamble is ready, the main file not yet
+  /// parsed) and "parsed" (its findings not yet converted). For tests and
+  /// timing logs; called on the analyzing thread.
+  void onPhase(std::function<void(llvm::StringRef Phase)> Observer);
 
 private:
   struct State;
