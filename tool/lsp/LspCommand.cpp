@@ -33,6 +33,16 @@ int runLspCommand(llvm::ArrayRef<const char *> Args) {
       return std::string();
     };
   };
+  auto StoreMillis = [](std::chrono::milliseconds &Into, llvm::StringRef Name) {
+    return [&Into, Name](llvm::StringRef V) {
+      unsigned Millis;
+      if (V.getAsInteger(10, Millis))
+        return "invalid " + Name.str() + " '" + V.str() +
+               "': expected a number of milliseconds";
+      Into = std::chrono::milliseconds(Millis);
+      return std::string();
+    };
+  };
   std::vector<OptionSpec> Specs = {
       {{"-p", "--build-path"},
        "BUILD_DIR",
@@ -74,13 +84,12 @@ int runLspCommand(llvm::ArrayRef<const char *> Args) {
       {{"--debounce-ms"},
        "MS",
        "wait this long after an edit before analyzing (default: 300)",
-       [&](llvm::StringRef V) {
-         unsigned Millis;
-         if (V.getAsInteger(10, Millis))
-           return "invalid --debounce-ms '" + V.str() + "': expected a number";
-         Options.Debounce = std::chrono::milliseconds(Millis);
-         return std::string();
-       }},
+       StoreMillis(Options.Debounce, "--debounce-ms")},
+      {{"--hold-results-ms"},
+       "MS",
+       "wait this long before publishing a result (for tests)",
+       StoreMillis(Options.HoldResults, "--hold-results-ms"),
+       /*Hidden=*/true},
       helpOption(Help),
   };
   if (!parseOptionsOnly(Args, Specs, "lsp"))

@@ -744,6 +744,7 @@ void Server::Impl::analyzeOne(std::unique_lock<std::mutex> &Guard,
   std::string Path = Doc.Path;
   std::string Text = Doc.Text;
   int64_t Version = Doc.Version;
+  std::string DatabaseDir = Settings.CompileCommandsDir;
   std::optional<std::string> ProgressToken;
   if (!Doc.AnalyzedOnce && ClientWorkDoneProgress)
     ProgressToken = "trainlint-analysis-" + std::to_string(NextOutgoingId++);
@@ -769,6 +770,25 @@ void Server::Impl::analyzeOne(std::unique_lock<std::mutex> &Guard,
   std::optional<BufferResult> Result =
       Analyzer->analyze(Path, Text, *Cancelled);
   double Seconds = std::chrono::duration<double>(Clock::now() - Start).count();
+  if (Result) {
+    for (const ToolError &E : Result->Result.Errors)
+      Logger.error((E.File.empty() ? Path : E.File) + ": " + E.Message);
+    Logger.info(llvm::formatv("analyzed {0} version {1} in {2:f2} s: {3} "
+                              "findings ({4}{5})",
+                              Path, Version, Seconds,
+                              Result->Result.Findings.size(),
+                              Result->CommandSource,
+                              Result->UsedPreamble ? ", preamble reused" : "")
+                    .str());
+    if (llvm::StringRef(Result->CommandSource).starts_with("fallback"))
+      Logger.info("no compile_commands.json " +
+                  (DatabaseDir.empty() ? "in its folder or above"
+                                       : "in " + DatabaseDir) +
+                  " has a command for " + Path +
+                  ": analyzed with the fallback command");
+  }
+  if (Result && Options.HoldResults.count())
+    std::this_thread::sleep_for(Options.HoldResults);
   if (ProgressToken)
     notify(
         "$/progress",
@@ -784,22 +804,6 @@ void Server::Impl::analyzeOne(std::unique_lock<std::mutex> &Guard,
     Logger.info("the analysis of " + Path + " version " + llvm::Twine(Version) +
                 " was cancelled");
     return;
-  }
-  for (const ToolError &E : Result->Result.Errors)
-    Logger.error((E.File.empty() ? Path : E.File) + ": " + E.Message);
-  Logger.info(llvm::formatv("analyzed {0} version {1} in {2:f2} s: {3} "
-                            "findings ({4}{5})",
-                            Path, Version, Seconds,
-                            Result->Result.Findings.size(),
-                            Result->CommandSource,
-                            Result->UsedPreamble ? ", preamble reused" : "")
-                  .str());
-  if (llvm::StringRef(Result->CommandSource).starts_with("fallback")) {
-    std::string Where = Settings.CompileCommandsDir.empty()
-                            ? "in its folder or above"
-                            : "in " + Settings.CompileCommandsDir;
-    Logger.info("no compile_commands.json " + Where + " has a command for " +
-                Path + ": analyzed with the fallback command");
   }
   if (It == Documents.end()) {
     Logger.info("dropping the result for " + Path + ": it was closed");

@@ -26,6 +26,9 @@ struct ServerOptions {
   AnalyzerSettings Settings;
   /// How long a document must stay unchanged before it is analyzed.
   std::chrono::milliseconds Debounce{300};
+  /// How long a finished analysis waits before its result is published;
+  /// lets the protocol tests change a document before then.
+  std::chrono::milliseconds HoldResults{0};
 };
 
 /// Serves one client until it says `exit` or goes away.

@@ -62,12 +62,13 @@ edit(7, "scaled , y)", "scaled  , y)")
 edit(8, "zero_grad(false)", "zero_grad()")
 show(client.diagnostics(uri))
 
-# A change while version 9 is being analyzed: its result is never
-# published; version 10's is.
-print("== a change during an analysis")
+# A change after version 9 is analyzed but before its result is published
+# (the server holds results back for this test): the stale result is
+# dropped, never published; version 10's is.
+print("== a change before a result is published")
 edit(9, "zero_grad()", "zero_grad(false)")
 deadline = time.monotonic() + 60
-while "analyzing %s version 9" % step not in open(log).read():
+while "analyzed %s version 9" % step not in open(log).read():
     if time.monotonic() > deadline:
         sys.exit("version 9 was never analyzed")
     time.sleep(0.01)
