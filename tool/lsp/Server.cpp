@@ -128,6 +128,8 @@ private:
   std::optional<llvm::StringRef> otherFileText(llvm::StringRef Path,
                                                SourceCache &Disk);
   void stopWorker();
+  /// Sends the `begin` of \p Token's progress once the client made it.
+  void progressTokenCreated(const std::string &Token);
 
   ServerOptions Options;
   Transport &Client;
@@ -139,7 +141,10 @@ private:
   bool ClientWorkDoneProgress = false;
   bool ClientDocumentChanges = false;
   bool ClientRegistersWatchedFiles = false;
-  int64_t NextOutgoingId = 0;
+  std::atomic<int64_t> NextOutgoingId{0};
+  /// The progress tokens of the analyses running, by token: the file's name
+  /// and whether `begin` was sent (once the client made the token).
+  std::map<std::string, std::pair<std::string, bool>> ProgressTokens;
 
   std::mutex Lock;
   std::condition_variable Wake;
@@ -235,6 +240,8 @@ bool Server::Impl::handleMessage(llvm::StringRef Body) {
         Logger.error("the client refused request " +
                      llvm::formatv("{0}", *Id).str() + ": " +
                      llvm::formatv("{0}", *Error).str());
+      else if (std::optional<llvm::StringRef> Token = Id->getAsString())
+        progressTokenCreated(Token->str());
       return true;
     }
     replyError(Id ? *Id : json::Value(nullptr), InvalidRequest,
@@ -689,6 +696,22 @@ void Server::Impl::answerPendingLocked(const std::string &Uri) {
   }
 }
 
+void Server::Impl::progressTokenCreated(const std::string &Token) {
+  std::lock_guard<std::mutex> Guard(Lock);
+  auto It = ProgressTokens.find(Token);
+  // An analysis that is already over has no progress to report.
+  if (It == ProgressTokens.end() || It->second.second)
+    return;
+  It->second.second = true;
+  notify("$/progress",
+         json::Object{{"token", Token},
+                      {"value", json::Object{{"kind", "begin"},
+                                             {"title", "trainlint"},
+                                             {"message",
+                                              "analyzing " + It->second.first},
+                                             {"cancellable", false}}}});
+}
+
 void Server::Impl::publishLocked(const std::string &Uri, const Document &Doc) {
   SourceCache Disk;
   auto TextOf = [&](llvm::StringRef Path) { return otherFileText(Path, Disk); };
@@ -752,18 +775,18 @@ void Server::Impl::analyzeOne(std::unique_lock<std::mutex> &Guard,
 
   std::string Name = llvm::sys::path::filename(Path).str();
   if (ProgressToken) {
-    // The first analysis of a file parses all its includes: seconds.
+    // The first analysis of a file parses all its includes: seconds. Its
+    // progress begins when the client has made the token (the answer to
+    // this request), which may come only after the analysis is done.
+    {
+      std::lock_guard<std::mutex> Progress(Lock);
+      ProgressTokens[*ProgressToken] = {Name, false};
+    }
     Client.send(
         json::Object{{"jsonrpc", "2.0"},
                      {"id", *ProgressToken},
                      {"method", "window/workDoneProgress/create"},
                      {"params", json::Object{{"token", *ProgressToken}}}});
-    notify("$/progress",
-           json::Object{{"token", *ProgressToken},
-                        {"value", json::Object{{"kind", "begin"},
-                                               {"title", "trainlint"},
-                                               {"message", "analyzing " + Name},
-                                               {"cancellable", false}}}});
   }
   Logger.info("analyzing " + Path + " version " + llvm::Twine(Version));
   Clock::time_point Start = Clock::now();
@@ -789,14 +812,17 @@ void Server::Impl::analyzeOne(std::unique_lock<std::mutex> &Guard,
   }
   if (Result && Options.HoldResults.count())
     std::this_thread::sleep_for(Options.HoldResults);
-  if (ProgressToken)
-    notify(
-        "$/progress",
-        json::Object{{"token", *ProgressToken},
-                     {"value", json::Object{{"kind", "end"},
-                                            {"message", Name + " analyzed"}}}});
 
   Guard.lock();
+  if (ProgressToken) {
+    if (ProgressTokens[*ProgressToken].second)
+      notify("$/progress",
+             json::Object{
+                 {"token", *ProgressToken},
+                 {"value", json::Object{{"kind", "end"},
+                                        {"message", Name + " analyzed"}}}});
+    ProgressTokens.erase(*ProgressToken);
+  }
   auto It = Documents.find(Uri);
   if (It != Documents.end() && It->second.Running == Cancelled)
     It->second.Running.reset();
