@@ -77,6 +77,27 @@ parseArguments(llvm::ArrayRef<const char *> Args,
   return Result;
 }
 
+bool parseOptionsOnly(llvm::ArrayRef<const char *> Args,
+                      llvm::ArrayRef<OptionSpec> Specs,
+                      llvm::StringRef Command) {
+  auto Parsed = parseArguments(Args, Specs, /*AllowDashDash=*/false);
+  if (Parsed && Parsed->Positional.empty())
+    return true;
+  llvm::errs() << "trainlint " << Command << ": error: "
+               << (Parsed
+                       ? "unexpected argument '" + Parsed->Positional[0] + "'"
+                       : llvm::toString(Parsed.takeError()))
+               << "\n";
+  return false;
+}
+
+OptionSpec helpOption(bool &Help) {
+  return {{"-h", "--help"}, "", "show this help", [&Help](llvm::StringRef) {
+            Help = true;
+            return std::string();
+          }};
+}
+
 void printOptionHelp(llvm::raw_ostream &OS, llvm::ArrayRef<OptionSpec> Specs) {
   for (const OptionSpec &Spec : Specs) {
     if (Spec.Hidden)

@@ -41,6 +41,15 @@ llvm::Expected<ParsedArguments>
 parseArguments(llvm::ArrayRef<const char *> Args,
                llvm::ArrayRef<OptionSpec> Specs, bool AllowDashDash);
 
+/// Parses \p Args of a command that takes options and no other arguments;
+/// prints `trainlint COMMAND: error: ...` and returns false for a bad one.
+bool parseOptionsOnly(llvm::ArrayRef<const char *> Args,
+                      llvm::ArrayRef<OptionSpec> Specs,
+                      llvm::StringRef Command);
+
+/// The `-h, --help` flag, which sets \p Help.
+OptionSpec helpOption(bool &Help);
+
 /// Writes the options of \p Specs as help text.
 void printOptionHelp(llvm::raw_ostream &OS, llvm::ArrayRef<OptionSpec> Specs);
 

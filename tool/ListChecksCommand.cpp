@@ -61,23 +61,10 @@ int runListChecksCommand(llvm::ArrayRef<const char *> Args) {
          Json = V == "json";
          return std::string();
        }},
-      {{"-h", "--help"},
-       "",
-       "show this help",
-       [&](llvm::StringRef) {
-         Help = true;
-         return std::string();
-       }},
+      helpOption(Help),
   };
-  auto Parsed = parseArguments(Args, Specs, /*AllowDashDash=*/false);
-  if (!Parsed || !Parsed->Positional.empty()) {
-    llvm::errs() << "trainlint list-checks: error: "
-                 << (Parsed
-                         ? "unexpected argument '" + Parsed->Positional[0] + "'"
-                         : llvm::toString(Parsed.takeError()))
-                 << "\n";
+  if (!parseOptionsOnly(Args, Specs, "list-checks"))
     return ExitError;
-  }
   if (Help) {
     llvm::outs() << "usage: trainlint list-checks [--format text|json]\n\n"
                     "Lists every check: name, level, family, whether it "

@@ -206,8 +206,8 @@ public:
     Sources = &Compiler.getSourceManager();
   }
   bool shouldSkipFunctionBody(clang::Decl *D) override {
-    return Sources &&
-           Sources->isInSystemHeader(Sources->getExpansionLoc(D->getLocation()));
+    return Sources && Sources->isInSystemHeader(
+                          Sources->getExpansionLoc(D->getLocation()));
   }
 
 private:
@@ -382,10 +382,10 @@ BufferAnalyzer::analyze(llvm::StringRef File, llvm::StringRef Contents,
             Kept->Errors.push_back(
                 {Absolute,
                  "does not compile: " + Errors.First +
-                     (Errors.Count > 1 ? " (and " +
-                                             std::to_string(Errors.Count - 1) +
-                                             " more errors)"
-                                       : "")});
+                     (Errors.Count > 1
+                          ? " (and " + std::to_string(Errors.Count - 1) +
+                                " more errors)"
+                          : "")});
           S->keep(Absolute, Kept);
         }
         S->passed("preamble");
