@@ -65,6 +65,9 @@ ClangTidyOptions overrideOptions(const AnalysisOptions &Options,
   if (ProjectRun)
     Overrides.CheckOptions.insert_or_assign(
         ProjectRunOptionKey, ClangTidyOptions::ClangTidyValue("true"));
+  if (Options.Summary)
+    Overrides.CheckOptions.insert_or_assign(
+        SummaryOptionKey, ClangTidyOptions::ClangTidyValue(*Options.Summary));
   return Overrides;
 }
 
@@ -305,7 +308,9 @@ bool hasEnabledCheck(const ClangTidyContext &Context, llvm::StringRef File) {
 /// and tool errors with lines and columns.
 class Converter {
 public:
-  Converter(const TranslationUnit &Unit, Report &R) : Unit(Unit), R(R) {}
+  Converter(const TranslationUnit &Unit, Report &R,
+            llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Files)
+      : Unit(Unit), R(R), Sources(std::move(Files)) {}
 
   void convert(llvm::ArrayRef<ClangTidyError> Errors) {
     for (const ClangTidyError &E : Errors) {
@@ -328,6 +333,8 @@ public:
     for (Finding &F : R.Findings) {
       F.FromFileWithErrors = true;
       F.FixIts.clear();
+      for (Note &N : F.Notes)
+        N.Suggestion.clear();
     }
     std::string Message = "does not compile: " + CompileErrors.front();
     if (CompileErrors.size() > 1)
@@ -368,25 +375,34 @@ private:
     F.Message = E.Message.Message;
     F.Where =
         locate(E.Message.FilePath, E.Message.FileOffset, E.BuildDirectory);
+    // A note's fix-it is a suggestion the user chooses, never applied
+    // with the warning's own.
     for (const clang::tooling::DiagnosticMessage &N : E.Notes)
       F.Notes.push_back(
-          {N.Message, locate(N.FilePath, N.FileOffset, E.BuildDirectory)});
-    // Only the warning's own fix-it: suggestions on notes are never applied.
-    for (const auto &Entry : E.Message.Fix)
+          {N.Message, locate(N.FilePath, N.FileOffset, E.BuildDirectory),
+           edits(N, E.BuildDirectory)});
+    F.FixIts = edits(E.Message, E.BuildDirectory);
+    return F;
+  }
+
+  /// \p Message's fix-it as edits in file and offset order.
+  std::vector<FixIt> edits(const clang::tooling::DiagnosticMessage &Message,
+                           llvm::StringRef BuildDirectory) {
+    std::vector<FixIt> Edits;
+    for (const auto &Entry : Message.Fix)
       for (const clang::tooling::Replacement &Rep : Entry.getValue()) {
         FixIt Fix;
-        Fix.Where =
-            locate(Rep.getFilePath(), Rep.getOffset(), E.BuildDirectory);
+        Fix.Where = locate(Rep.getFilePath(), Rep.getOffset(), BuildDirectory);
         Fix.Offset = Rep.getOffset();
         Fix.Length = Rep.getLength();
         Fix.Replacement = Rep.getReplacementText().str();
-        F.FixIts.push_back(std::move(Fix));
+        Edits.push_back(std::move(Fix));
       }
-    llvm::sort(F.FixIts, [](const FixIt &A, const FixIt &B) {
+    llvm::sort(Edits, [](const FixIt &A, const FixIt &B) {
       return std::tie(A.Where.File, A.Offset) <
              std::tie(B.Where.File, B.Offset);
     });
-    return F;
+    return Edits;
   }
 
   const TranslationUnit &Unit;
@@ -448,19 +464,22 @@ preambleFor(ClangTidyContext &Context,
 /// files it read added to \p Inputs.
 Report analyzeOnce(const TranslationUnit &Unit, const AnalysisOptions &Options,
                    const clang::tooling::CompileCommand &Command,
-                   ProjectGraph *UnitGraph, std::vector<std::string> *Inputs) {
+                   ProjectGraph *UnitGraph, std::vector<std::string> *Inputs,
+                   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Overlay) {
   Report R;
   std::unique_ptr<ClangTidyContext> Context =
       makeContext(Options, R.Errors, UnitGraph != nullptr);
   SingleCommandDatabase Database(Command);
   auto FileSystem = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
       llvm::vfs::getRealFileSystem());
+  if (Overlay)
+    FileSystem->pushOverlay(Overlay);
   std::shared_ptr<InputCollector> Collector;
   if (Inputs)
     Collector = std::make_shared<InputCollector>(Command.Directory);
   std::vector<ClangTidyError> Errors = runChecks(
       *Context, Database, Unit.File, FileSystem, UnitGraph, Collector);
-  R.append(convertClangTidyErrors(Errors, Unit));
+  R.append(convertClangTidyErrors(Errors, Unit, FileSystem));
   if (Collector)
     for (std::string &Input : Collector->inputs())
       Inputs->push_back(std::move(Input));
@@ -489,7 +508,7 @@ Report analyzeTranslationUnit(const TranslationUnit &Unit,
             preambleFor(*Context, Command, Unit, Run->PreambleDirectory)) {
       Report WithPreamble =
           analyzeOnce(Unit, Options, PreambleStore::withPreamble(Command, *P),
-                      UnitGraph, Inputs);
+                      UnitGraph, Inputs, Run->Overlay);
       bool Compiles =
           llvm::none_of(WithPreamble.Errors, [&](const ToolError &E) {
             return E.File == Unit.File;
@@ -508,13 +527,15 @@ Report analyzeTranslationUnit(const TranslationUnit &Unit,
       if (Inputs)
         Inputs->clear();
     }
-  return analyzeOnce(Unit, Options, Command, UnitGraph, Inputs);
+  return analyzeOnce(Unit, Options, Command, UnitGraph, Inputs,
+                     Run ? Run->Overlay : nullptr);
 }
 
-Report convertClangTidyErrors(llvm::ArrayRef<ClangTidyError> Errors,
-                              const TranslationUnit &Unit) {
+Report convertClangTidyErrors(
+    llvm::ArrayRef<ClangTidyError> Errors, const TranslationUnit &Unit,
+    llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Files) {
   Report R;
-  Converter(Unit, R).convert(Errors);
+  Converter(Unit, R, std::move(Files)).convert(Errors);
   return R;
 }
 

@@ -14,6 +14,7 @@
 #include "Finding.h"
 #include "TranslationUnits.h"
 #include "model/ProjectGraph.h"
+#include "llvm/Support/VirtualFileSystem.h"
 #include <optional>
 #include <string>
 
@@ -35,6 +36,10 @@ struct AnalysisOptions {
   std::optional<std::string> Config;
   /// `--level`: sets the `trainlint.Level` check option.
   std::optional<std::string> Level;
+  /// Sets the `trainlint.Summary` check option: a project run's summary
+  /// whose graph joins each unit's (the plugin's way, which the editor
+  /// server takes; `check --summary` joins graphs after the run instead).
+  std::optional<std::string> Summary;
 };
 
 /// What a run asks of the analysis of one unit beyond its findings.
@@ -46,6 +51,9 @@ struct UnitRunOptions {
   std::vector<std::string> *Inputs = nullptr;
   /// Set when the unit was analyzed with a preamble.
   bool UsedPreamble = false;
+  /// Files read from here rather than from disk (the editor's buffers),
+  /// laid over the real file system; null: the disk only.
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Overlay;
 };
 
 /// Checks that \p Options can configure a run (a `--config` that parses);
@@ -69,13 +77,16 @@ Report analyzeTranslationUnit(const TranslationUnit &Unit,
                               UnitRunOptions *Run = nullptr);
 
 /// Turns what clang-tidy reported for \p Unit into findings (trainlint's
-/// checks only, each with its warning's own fix-it and never a note's) and
-/// errors (the unit does not compile, the configuration is invalid). The
-/// findings of a unit that does not compile are marked FromFileWithErrors
-/// and lose their fix-its.
-Report
-convertClangTidyErrors(llvm::ArrayRef<clang::tidy::ClangTidyError> Errors,
-                       const TranslationUnit &Unit);
+/// checks only, each with its warning's own fix-it; a note's fix-it is the
+/// note's Suggestion) and errors (the unit does not compile, the
+/// configuration is invalid). The findings of a unit that does not compile
+/// are marked FromFileWithErrors and lose their fix-its and suggestions.
+/// Lines and columns are those of the files as \p Files has them (the real
+/// file system when null).
+Report convertClangTidyErrors(
+    llvm::ArrayRef<clang::tidy::ClangTidyError> Errors,
+    const TranslationUnit &Unit,
+    llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Files = nullptr);
 
 } // namespace trainlint
 

@@ -23,6 +23,9 @@ int runCheckCommand(llvm::ArrayRef<const char *> Args,
                     llvm::StringRef Executable);
 int runMergeCommand(llvm::ArrayRef<const char *> Args);
 int runListChecksCommand(llvm::ArrayRef<const char *> Args);
+/// `trainlint lsp`: its status is the server's (0 after an orderly
+/// shutdown, 1 when the client left without one), 2 for bad arguments.
+int runLspCommand(llvm::ArrayRef<const char *> Args);
 
 /// The `--fail-level` option of the commands that report: note, warning,
 /// error, or none (never fail).

@@ -4,10 +4,20 @@
 #include "Finding.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/ADT/Twine.h"
 #include <algorithm>
 #include <tuple>
 
+#ifndef TRAINLINT_DOCS_URL
+#define TRAINLINT_DOCS_URL                                                     \
+  "https://github.com/trainlint/trainlint/blob/main/docs"
+#endif
+
 namespace trainlint {
+
+std::string checkDocsUrl(llvm::StringRef Check) {
+  return (llvm::Twine(TRAINLINT_DOCS_URL) + "/checks/" + Check + ".md").str();
+}
 
 llvm::StringRef severityName(Severity Sev) {
   switch (Sev) {

@@ -24,6 +24,10 @@ namespace trainlint {
 enum class Severity { Note = 0, Warning = 1, Error = 2 };
 
 llvm::StringRef severityName(Severity Sev);
+
+/// The documentation page of \p Check, under the docs URL the build names:
+/// SARIF's rule help and the editor's link on a diagnostic.
+std::string checkDocsUrl(llvm::StringRef Check);
 std::optional<Severity> parseSeverity(llvm::StringRef Text);
 
 /// A place in a source file. Lines and columns are 1-based; columns count

@@ -10,8 +10,11 @@ const SourceCache::Entry *SourceCache::get(llvm::StringRef Path) {
   auto [It, Inserted] = Files.try_emplace(Path);
   if (!Inserted)
     return It->second.get();
-  auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
+  auto Buffer =
+      FileSystem ? FileSystem->getBufferForFile(Path, /*FileSize=*/-1,
+                                                /*RequiresNullTerminator=*/false)
+                 : llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                               /*RequiresNullTerminator=*/false);
   if (!Buffer)
     return nullptr;
   auto New = std::make_unique<Entry>();

@@ -6,6 +6,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/VirtualFileSystem.h"
 #include <memory>
 #include <optional>
 #include <vector>
@@ -16,6 +17,11 @@ namespace trainlint {
 /// Paths are used as given; callers pass absolute paths.
 class SourceCache {
 public:
+  /// Reads from \p Files, or from the disk when it is null.
+  explicit SourceCache(
+      llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Files = nullptr)
+      : FileSystem(std::move(Files)) {}
+
   /// The file's contents, or std::nullopt when it cannot be read.
   std::optional<llvm::StringRef> contents(llvm::StringRef Path);
 
@@ -38,6 +44,7 @@ private:
   };
   const Entry *get(llvm::StringRef Path);
 
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FileSystem;
   llvm::StringMap<std::unique_ptr<Entry>> Files;
 };
 

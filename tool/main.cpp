@@ -4,6 +4,7 @@
 //   trainlint check [options] [FILES...]      analyze a project
 //   trainlint list-checks                     the checks and their levels
 //   trainlint merge REPORTS...                join the reports of shards
+//   trainlint lsp [options]                   the editor's language server
 //   trainlint validate ...                    confirm findings at run time
 //   trainlint plugin-path                     where the clang-tidy plugin is
 //
@@ -31,6 +32,8 @@ void printHelp(llvm::raw_ostream &OS) {
         "  list-checks  list the checks: name, level, family, fix-its, "
         "summary\n"
         "  merge        join the JSON or SARIF reports of shards into one\n"
+        "  lsp          serve findings and fix-its to an editor (Language "
+        "Server\n               Protocol over standard input and output)\n"
         "  validate     run a program and confirm findings by measurement\n"
         "  plugin-path  print the path of the clang-tidy plugin, for\n"
         "               clang-tidy --load=$(trainlint plugin-path)\n\n"
@@ -72,6 +75,8 @@ int main(int argc, char **argv) {
     return trainlint::runListChecksCommand(Rest);
   if (Command == "merge")
     return trainlint::runMergeCommand(Rest);
+  if (Command == "lsp")
+    return trainlint::runLspCommand(Rest);
   if (Command == "validate")
     return runValidate(Rest);
   if (Command == "plugin-path")

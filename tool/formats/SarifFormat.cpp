@@ -75,10 +75,6 @@ std::string friendlyName(llvm::StringRef Check) {
   return Name;
 }
 
-std::string docsUri(llvm::StringRef Check) {
-  return (llvm::Twine(TRAINLINT_DOCS_URL) + "/checks/" + Check + ".md").str();
-}
-
 class SarifWriter {
 public:
   SarifWriter(json::OStream &J, const EmitContext &Ctx) : J(J), Ctx(Ctx) {
@@ -141,10 +137,10 @@ private:
       // GitHub code scanning requires a full description as well.
       J.attributeObject("fullDescription",
                         [&] { J.attribute("text", Info.Summary); });
-      J.attribute("helpUri", docsUri(Info.Name));
+      J.attribute("helpUri", checkDocsUrl(Info.Name));
       J.attributeObject("help", [&] {
         J.attribute("text",
-                    (Info.Summary + " See " + docsUri(Info.Name)).str());
+                    (Info.Summary + " See " + checkDocsUrl(Info.Name)).str());
       });
       J.attributeObject("defaultConfiguration",
                         [&] { J.attribute("level", "warning"); });
