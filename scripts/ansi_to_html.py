@@ -197,11 +197,13 @@ def main():
                         help="print the window size WIDTH,HEIGHT for the "
                              "browser instead of the page")
     args = parser.parse_args()
-    capture = sys.stdin.read()
+    # A terminal capture is UTF-8 whatever the locale says.
+    capture = sys.stdin.buffer.read().decode("utf-8", errors="replace")
     if args.print_size:
         print("%d,%d" % page_size(capture, args.columns))
     else:
-        sys.stdout.write(convert(capture, args.columns, args.title))
+        sys.stdout.buffer.write(
+            convert(capture, args.columns, args.title).encode("utf-8"))
 
 
 if __name__ == "__main__":
