@@ -3,6 +3,7 @@
 #include "lsp/Transport.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include <cerrno>
 #include <cstring>
 #include <chrono>
@@ -43,7 +44,7 @@ void Log::write(llvm::StringRef Kind, const llvm::Twine &Message) {
 
   std::lock_guard<std::mutex> Guard(Lock);
   llvm::raw_ostream &OS = File ? *File : llvm::errs();
-  OS << "[" << Clock << "." << llvm::format_decimal(Millis, 3) << "] " << Kind
+  OS << "[" << Clock << "." << llvm::format("%03u", Millis) << "] " << Kind
      << ": " << Message << "\n";
   OS.flush();
 }

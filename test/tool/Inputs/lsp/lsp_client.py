@@ -254,7 +254,24 @@ def make_project(source, root, mock):
         json.dump(commands, f, indent=1)
 
 
-def server_command(argv):
-    """The server's command line from this script's arguments: everything
-    after `--`."""
-    return argv[argv.index("--") + 1:]
+PROJECT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "project")
+
+
+def setup(argv):
+    """Reads a scenario's arguments, `WORK MOCK -- SERVER...`: makes a copy
+    of the test project in WORK/project with a compile database for the mock
+    headers, and returns (its folder, the server's command line)."""
+    work, mock = argv[1], argv[2]
+    root = os.path.join(work, "project")
+    os.makedirs(work, exist_ok=True)
+    make_project(PROJECT, root, mock)
+    return root, argv[argv.index("--") + 1:]
+
+
+def show(diagnostics):
+    """Prints the diagnostics of a publishDiagnostics, one per line."""
+    print("version %s: %d diagnostics" % (diagnostics.get("version"),
+                                          len(diagnostics["diagnostics"])))
+    for diagnostic in diagnostics["diagnostics"]:
+        print(describe(diagnostic))
+    sys.stdout.flush()
