@@ -21,9 +21,10 @@ packages=(
   libtorch-dev libfmt-dev ninja-build cmake python3
 )
 if ((!for_install)); then
-  # The tests' own needs, and dpkg-shlibdeps (dpkg-dev) for the Debian
-  # package (scripts/package.sh, test/tool/package.test).
-  packages+=(libspdlog-dev libgtest-dev libgmock-dev dpkg-dev)
+  # The tests' own needs, dpkg-shlibdeps (dpkg-dev) for the Debian
+  # package (scripts/package.sh, test/tool/package.test), and the editor
+  # test's Neovim under tmux (test/tool/lsp-neovim.test).
+  packages+=(libspdlog-dev libgtest-dev libgmock-dev dpkg-dev neovim tmux)
 fi
 
 missing=()

@@ -2,7 +2,7 @@
 //--------------------------===//
 
 #include "Baseline.h"
-#include "Formats.h"
+#include "formats/Formats.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 namespace trainlint {

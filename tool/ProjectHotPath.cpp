@@ -1,7 +1,7 @@
 //===--- ProjectHotPath.cpp - the hot path across a project's files -------===//
 
 #include "ProjectHotPath.h"
-#include "Formats.h"
+#include "formats/Formats.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"

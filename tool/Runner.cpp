@@ -2,10 +2,10 @@
 //----------------===//
 
 #include "Runner.h"
-#include "Formats.h"
 #include "Output.h"
 #include "Paths.h"
 #include "Progress.h"
+#include "formats/Formats.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TRAINLINT_TOOL_FORMATS_H
-#define TRAINLINT_TOOL_FORMATS_H
+#ifndef TRAINLINT_TOOL_FORMATS_FORMATS_H
+#define TRAINLINT_TOOL_FORMATS_FORMATS_H
 
 #include "Finding.h"
 #include "SourceCache.h"
@@ -65,4 +65,4 @@ unsigned byteColumn(llvm::StringRef Line, unsigned CodePointColumn);
 
 } // namespace trainlint
 
-#endif // TRAINLINT_TOOL_FORMATS_H
+#endif // TRAINLINT_TOOL_FORMATS_FORMATS_H
