@@ -406,8 +406,8 @@ struct DataLoadingModel::Impl {
   /// The loaders \p E may be, added to \p Found.
   void candidates(const Expr *E, unsigned Depth,
                   llvm::SmallVectorImpl<const LoaderFacts *> &Found) const;
-  const LoaderFacts *throughParameter(const ParmVarDecl &Param,
-                                      unsigned Depth) const;
+  void throughParameter(const ParmVarDecl &Param, unsigned Depth,
+                        llvm::SmallVectorImpl<const LoaderFacts *> &Found) const;
 };
 
 LoaderFacts DataLoadingModel::Impl::factsOf(const CallExpr &Call,
@@ -550,39 +550,36 @@ void DataLoadingModel::Impl::candidates(
                                              VD->getInit())
     return candidates(VD->getInit(), Depth + 1, Found);
   if (const auto *Param = dyn_cast<ParmVarDecl>(D))
-    if (const LoaderFacts *Passed = throughParameter(*Param, Depth + 1))
-      Found.push_back(Passed);
+    throughParameter(*Param, Depth + 1, Found);
 }
 
-const LoaderFacts *
-DataLoadingModel::Impl::throughParameter(const ParmVarDecl &Param,
-                                         unsigned Depth) const {
+void DataLoadingModel::Impl::throughParameter(
+    const ParmVarDecl &Param, unsigned Depth,
+    llvm::SmallVectorImpl<const LoaderFacts *> &Found) const {
   QualType T = Param.getType();
   if (!Collector::isLoaderOrPointerToOne(T))
-    return nullptr;
+    return;
   const auto *Function =
       dyn_cast_or_null<FunctionDecl>(Param.getParentFunctionOrMethod());
   if (!Function)
-    return nullptr;
+    return;
   unsigned Index = Param.getFunctionScopeIndex();
-  // What this unit's calls pass, when they all pass the same loader.
-  const LoaderFacts *Passed = nullptr;
-  bool Agree = true;
+  // What this unit's calls pass: each may be the one.
+  bool Passed = false;
   for (const CallExpr *Call : HandOffs) {
     const FunctionDecl *Callee = Call->getDirectCallee();
     if (!Callee || Callee->getCanonicalDecl() != Function->getCanonicalDecl() ||
         Index >= Call->getNumArgs())
       continue;
-    const LoaderFacts *Facts = resolve(Call->getArg(Index), Depth);
-    if (!Facts || (Passed && Passed != Facts))
-      Agree = false;
-    if (Facts && !Passed)
-      Passed = Facts;
+    Passed = true;
+    llvm::SmallVector<const LoaderFacts *, 2> Args;
+    candidates(Call->getArg(Index), Depth, Args);
+    for (const LoaderFacts *Facts : Args)
+      if (!llvm::is_contained(Found, Facts))
+        Found.push_back(Facts);
   }
-  if (Passed && Agree)
-    return Passed;
   if (Passed)
-    return nullptr;
+    return;
   // No call here: the unit's one loader of that type.
   QualType Loader = T.getNonReferenceType();
   if (!isDataLoaderType(Loader))
@@ -594,10 +591,11 @@ DataLoadingModel::Impl::throughParameter(const ParmVarDecl &Param,
     if (recordOf(Made) != LoaderClass)
       continue;
     if (Only)
-      return nullptr;
+      return;
     Only = &Facts;
   }
-  return Only;
+  if (Only)
+    Found.push_back(Only);
 }
 
 DataLoadingModel::DataLoadingModel(ASTContext &Ctx)
@@ -722,7 +720,10 @@ DataLoadingModel::loopsOver(const LoaderFacts &Loader) const {
           for (const CallExpr *Call : P->HandOffs)
             if (const FunctionDecl *Callee = Call->getDirectCallee();
                 Callee &&
-                Callee->getCanonicalDecl() == Function->getCanonicalDecl()) {
+                Callee->getCanonicalDecl() == Function->getCanonicalDecl() &&
+                Param->getFunctionScopeIndex() < Call->getNumArgs() &&
+                P->mayBe(Call->getArg(Param->getFunctionScopeIndex()),
+                         Loader)) {
               HandedTo = Call;
               break;
             }
@@ -755,9 +756,23 @@ DataLoadingModel::trainingUseOf(const LoaderFacts &Loader,
         PassesThisLoader = true;
     if (!PassesThisLoader)
       continue;
+    // What the callee does is known to the project (or a summary) by the
+    // loop around the call, or else the function that makes it: they train
+    // through the call when the callee trains.
+    llvm::SmallVector<const Stmt *, 4> Around = Model.enclosingLoops(*Call);
+    const FunctionDecl *Caller = Model.enclosingFunction(*Call);
     if (std::optional<Lack> Trains =
-            Model.lacks(nullptr, Callee, TrainingSignals, NoSignal))
+            Around.empty()
+                ? (Caller ? Model.lacks(nullptr, Caller, TrainingSignals,
+                                        NoSignal)
+                          : std::nullopt)
+                : Model.lacks(Around.front(), nullptr, TrainingSignals,
+                              NoSignal))
       return TrainingUse{nullptr, Call, *Trains};
+    // Alone, the unit cannot see the callee: a loader handed out is
+    // iterated there, maybe by a training loop.
+    if (Model.knowsOnlyTheUnit())
+      return TrainingUse{nullptr, Call, Lack{}};
   }
   return std::nullopt;
 }

@@ -170,9 +170,11 @@ public:
   const clang::CXXMethodDecl *
   getRunningOnLoaderThread(const clang::FunctionDecl &Function) const;
 
-  /// The loops of this unit over \p Loader (loaderOf), in source order,
-  /// with the call that hands the loader to each loop's function when it
-  /// is not the function that builds it.
+  /// The loops of this unit that may iterate \p Loader, in source order:
+  /// over it, or over a parameter that some call passes it to (or, when no
+  /// call of the unit passes one, the unit's one loader of its type). Each
+  /// comes with the call that hands the loader to the loop's function when
+  /// it is not the function that builds it.
   llvm::SmallVector<std::pair<const clang::Stmt *, const clang::CallExpr *>, 2>
   loopsOver(const LoaderFacts &Loader) const;
 

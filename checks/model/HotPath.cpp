@@ -1278,6 +1278,10 @@ std::optional<Lack> HotPathModel::lacks(const Stmt *Loop,
   return Lack{std::move(D)};
 }
 
+bool HotPathModel::knowsOnlyTheUnit() const {
+  return !P->Options.ProjectRun && P->Options.SummaryFile.empty();
+}
+
 std::optional<Lack> HotPathModel::programLacks(unsigned MustDo,
                                                unsigned MustLack) const {
   unsigned Does = programSignals();

@@ -260,6 +260,10 @@ public:
   /// called with device tensors; the deferred context says so.
   bool mayUseAccelerator() const;
 
+  /// Whether this unit is all the model knows: neither a project run nor a
+  /// summary. What a function the unit only declares does is then unknown.
+  bool knowsOnlyTheUnit() const;
+
   /// What this unit's own code says about devices.
   DeviceEvidence deviceEvidence() const;
 

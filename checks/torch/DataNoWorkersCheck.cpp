@@ -182,6 +182,19 @@ void DataNoWorkersCheck::checkLibtorchLoader(
   // than it costs, so say it only at the noisier level.
   if (Loader->InMemory && !levelEnabled(CheckLevel::Level2))
     return;
+  // On the CPU alone, workers collating in-memory examples compete with the
+  // step for the same cores. In a project run, whether some unit names an
+  // accelerator is the project's to say.
+  if (Loader->InMemory) {
+    if (!Model.mayUseAccelerator())
+      return;
+    if (std::optional<DeferredHotPath> Needs = Model.projectCondition()) {
+      if (Use->Condition.Deferred)
+        Use->Condition.Deferred->NeedsAccelerator = true;
+      else
+        Use->Condition = Lack{std::move(*Needs)};
+    }
+  }
 
   if (Loader->InMemory)
     diag(Call.getBeginLoc(),
@@ -191,8 +204,8 @@ void DataNoWorkersCheck::checkLibtorchLoader(
   else
     diag(Call.getBeginLoc(),
          "data loader has no workers, so the training thread loads and "
-         "collates every batch itself while the device waits; set workers in "
-         "its options");
+         "collates every batch itself, and the step waits for it; set "
+         "workers in its options");
   noteTrainingUse(*Use);
   std::optional<FixItHint> Fix =
       workersFix(*Loader, Workers, *Result.SourceManager, getLangOpts());

@@ -29,7 +29,7 @@ struct Net : torch::nn::ModuleHolder<NetImpl> {
 // No options at all: libtorch's defaults, no workers.
 void noOptions(Net &model, torch::optim::SGD &optimizer) {
   auto loader = data::make_data_loader(ImageFolder());
-  // CHECK-MESSAGES: :[[@LINE-1]]:17: warning: data loader has no workers, so the training thread loads and collates every batch itself while the device waits; set workers in its options [torch-data-no-workers]
+  // CHECK-MESSAGES: :[[@LINE-1]]:17: warning: data loader has no workers, so the training thread loads and collates every batch itself, and the step waits for it; set workers in its options [torch-data-no-workers]
   // CHECK-LEVEL2: :[[@LINE-2]]:17: warning: data loader has no workers, so the train
   // CHECK-MESSAGES: :[[@LINE+2]]:3: note: its batches feed this training loop
   // CHECK-MESSAGES: :[[@LINE-4]]:53: note: with 2 workers, each calls the dataset's get() on a thread of its own: get() must be thread-safe
@@ -155,15 +155,17 @@ void ownLoader(Net &model, torch::optim::SGD &optimizer, BatchReader &reader) {
   }
 }
 
-// An in-memory dataset: collation alone is cheap, so level 2 only.
-void inMemory(Net &model, torch::optim::SGD &optimizer, torch::Tensor images) {
+// An in-memory dataset: collation alone is cheap, so level 2 only, and only
+// where the device may be an accelerator (real/cpu-only.cpp: silent there).
+void inMemory(Net &model, torch::optim::SGD &optimizer, torch::Tensor images,
+              torch::Device device) {
   auto loader = data::make_data_loader(data::datasets::TensorDataset(images), 256);
   // CHECK-LEVEL2: :[[@LINE-1]]:17: warning: data loader has no workers, so the training thread collates every batch of its in-memory dataset itself; set workers in its options if collation shows in the step time [torch-data-no-workers]
   // CHECK-LEVEL2: :[[@LINE+2]]:3: note: its batches feed this training loop
   // CHECK-LEVEL2: :[[@LINE-3]]:79: note: with 2 workers
   for (auto &batch : *loader) {
     optimizer.zero_grad();
-    model->forward(batch[0].data).sum().backward();
+    model->forward(batch[0].data.to(device)).sum().backward();
     optimizer.step();
   }
 }

@@ -2,13 +2,16 @@
 // RUN: %check_trainlint_real %s torch-loop-rebuilt-state %t --checks='-*,torch-loop-*,cuda-*'
 // Every check of the optimizer family, the manual ones included.
 // RUN: %check_trainlint_real %s torch-optim-missing-zero-grad %t.optim --checks='-*,torch-optim-*' --config='{CheckOptions: {trainlint.Level: manual}}'
+// Every data-loading check, at level 2: its loader has workers and collates
+// with Stack.
+// RUN: %check_trainlint_real %s torch-data-no-workers %t.data --checks='-*,torch-data-*' --config='{CheckOptions: {trainlint.Level: 2}}'
 // The program compiles against the genuine headers.
 // RUN: %clangxx %torch_flags -std=c++17 -fsyntax-only %s
 
 // A clean, idiomatic libtorch training program. Every inefficient-loop check
-// (torch-loop-*), every CUDA check and every optimizer check (torch-optim-*,
-// at every level) must stay silent on it: the test has no CHECK-MESSAGES, so
-// any finding fails it. Each idiom below is one that a check of the family
+// (torch-loop-*), every CUDA check, every optimizer check (torch-optim-*, at
+// every level) and every data-loading check (torch-data-*) must stay silent
+// on it: the test has no CHECK-MESSAGES, so any finding fails it. Each idiom below is one that a check of the family
 // must recognize as the cure, not the disease.
 
 #include <ATen/autocast_mode.h>

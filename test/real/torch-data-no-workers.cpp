@@ -46,7 +46,7 @@ void run(size_t workers) {
   torch::optim::SGD optimizer(model->parameters(), torch::optim::SGDOptions(0.01));
   auto folder = torch::data::make_data_loader<torch::data::samplers::SequentialSampler>(
       Folder().map(torch::data::transforms::Stack<>()), 64);
-  // CHECK-MESSAGES: :[[@LINE-2]]:17: warning: data loader has no workers, so the training thread loads and collates every batch itself while the device waits; set workers in its options [torch-data-no-workers]
+  // CHECK-MESSAGES: :[[@LINE-2]]:17: warning: data loader has no workers, so the training thread loads and collates every batch itself, and the step waits for it; set workers in its options [torch-data-no-workers]
   // CHECK-MESSAGES: :[[@LINE+7]]:5: note: the loader is handed to 'train' here
   // CHECK-MESSAGES: :[[@LINE-16]]:3: note: its batches feed this training loop
   // CHECK-MESSAGES: :[[@LINE-4]]:57: note: with 2 workers, each calls the dataset's get() on a thread of its own: get() must be thread-safe
