@@ -11,8 +11,9 @@
 // A clean, idiomatic libtorch training program. Every inefficient-loop check
 // (torch-loop-*), every CUDA check, every optimizer check (torch-optim-*, at
 // every level) and every data-loading check (torch-data-*) must stay silent
-// on it: the test has no CHECK-MESSAGES, so any finding fails it. Each idiom below is one that a check of the family
-// must recognize as the cure, not the disease.
+// on it: the test has no CHECK-MESSAGES, so any finding fails it. Each idiom
+// below is one that a check of the family must recognize as the cure, not the
+// disease.
 
 #include <ATen/autocast_mode.h>
 #include <torch/torch.h>
