@@ -500,8 +500,7 @@ public:
       return true;
     // The runtime's and the standard library's own code registers nothing
     // of the user's.
-    if (!isa<TranslationUnitDecl>(D) && D->getLocation().isValid() &&
-        SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation())))
+    if (isSystemHeaderDecl(D, SM))
       return true;
     return RecursiveASTVisitor::TraverseDecl(D);
   }

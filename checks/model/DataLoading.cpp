@@ -277,8 +277,7 @@ public:
   bool TraverseDecl(Decl *D) {
     if (!D)
       return true;
-    if (!isa<TranslationUnitDecl>(D) && D->getLocation().isValid() &&
-        SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation())))
+    if (isSystemHeaderDecl(D, SM))
       return true;
     // Template patterns: their instantiations say the same with types.
     if (const auto *FD = dyn_cast<FunctionDecl>(D);

@@ -551,8 +551,7 @@ public:
   bool TraverseDecl(Decl *D) {
     if (!D)
       return true;
-    if (!isa<TranslationUnitDecl>(D) && D->getLocation().isValid() &&
-        SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation())))
+    if (isSystemHeaderDecl(D, SM))
       return true;
     return RecursiveASTVisitor::TraverseDecl(D);
   }

@@ -12,11 +12,23 @@
 #define TRAINLINT_CHECKS_MODEL_PERTRANSLATIONUNIT_H
 
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/Basic/SourceManager.h"
 #include <map>
 #include <memory>
 #include <mutex>
 
 namespace trainlint {
+
+/// Whether a model's walk over the translation unit leaves \p D out: a
+/// declaration of a system header (libtorch, the CUDA runtime, the standard
+/// library) holds none of the user's code. The unit itself is walked.
+inline bool isSystemHeaderDecl(const clang::Decl *D,
+                               const clang::SourceManager &SM) {
+  return D && !llvm::isa<clang::TranslationUnitDecl>(D) &&
+         D->getLocation().isValid() &&
+         SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation()));
+}
 
 /// The \p Analysis of \p Ctx's translation unit, built with `Analysis(Ctx)` on
 /// first use. Safe to call from several threads, one AST each.

@@ -2,6 +2,7 @@
 
 #include "TensorDevice.h"
 #include "Mutation.h"
+#include "PerTranslationUnit.h"
 #include "TorchApi.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
@@ -539,8 +540,7 @@ private:
     explicit Collector(TemplateBodies &Out) : Out(Out) {}
     bool TraverseDecl(Decl *D) {
       // libtorch's own templates are not the user's code to rewrite.
-      if (D && !isa<TranslationUnitDecl>(D) &&
-          Out.SM.isInSystemHeader(D->getLocation()))
+      if (isSystemHeaderDecl(D, Out.SM))
         return true;
       return RecursiveASTVisitor::TraverseDecl(D);
     }
