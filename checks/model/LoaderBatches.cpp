@@ -37,16 +37,10 @@ const VarDecl *localWithInit(const Expr &E) {
 const Expr *convertedTensor(const Expr &E) {
   const auto *Call = dyn_cast<CXXMemberCallExpr>(E.IgnoreParenImpCasts());
   const CXXMethodDecl *Method = Call ? Call->getMethodDecl() : nullptr;
-  if (!Method || !Method->getDeclName().isIdentifier() ||
-      !isTensorType(Call->getImplicitObjectArgument()->getType()) ||
-      Method->getNumParams() == 0)
+  if (!Method || !convertsElementTypeOnly(*Method) ||
+      !isTensorType(Call->getImplicitObjectArgument()->getType()))
     return nullptr;
-  QualType First = Method->getParamDecl(0)->getType().getNonReferenceType();
-  const auto *Enum = First->getAs<EnumType>();
-  if ((Method->getName() == "to" || Method->getName() == "toType") && Enum &&
-      Enum->getDecl()->getName() == "ScalarType")
-    return Call->getImplicitObjectArgument();
-  return nullptr;
+  return Call->getImplicitObjectArgument();
 }
 
 std::optional<ExampleWalk> walkOf(const Stmt &S, const HotPathModel &Model,

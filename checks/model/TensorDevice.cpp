@@ -61,7 +61,6 @@ bool isTensorOptionsClass(const CXXRecordDecl *RD) {
   return RD && RD->getQualifiedNameAsString() == "c10::TensorOptions";
 }
 bool isBackend(QualType T) { return isEnum(T, "c10::Backend"); }
-bool isScalarType(QualType T) { return isEnum(T, "c10::ScalarType"); }
 /// What `tensor.type()` returns: a backend (and so a device type) and a
 /// dtype. Older libtorch called it at::Type.
 bool isTypePropertiesClass(const CXXRecordDecl *RD) {
@@ -641,7 +640,7 @@ std::optional<DeviceMove> asDeviceMoveImpl(const CXXMemberCallExpr &Call,
   if (Name == "toType" || Name == "toBackend") {
     // toType(ScalarType) converts the dtype on the tensor's device.
     if (!Call.getNumArgs() || !MD->getNumParams() ||
-        isScalarType(MD->getParamDecl(0)->getType()))
+        isScalarTypeEnum(MD->getParamDecl(0)->getType()))
       return std::nullopt;
     // toBackend(Backend), and older libtorch's toType(const Type &), whose
     // type carries a backend.

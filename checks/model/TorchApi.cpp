@@ -137,6 +137,18 @@ bool isTensorType(QualType T) {
          isSameOrDerivedFrom(RD, "at::Tensor");
 }
 
+bool isScalarTypeEnum(QualType T) {
+  const EnumDecl *ED = T.getNonReferenceType()->getAsEnumDecl();
+  return ED && ED->getQualifiedNameAsString() == "c10::ScalarType";
+}
+
+bool convertsElementTypeOnly(const CXXMethodDecl &Method) {
+  return Method.getDeclName().isIdentifier() &&
+         (Method.getName() == "to" || Method.getName() == "toType") &&
+         Method.getNumParams() > 0 &&
+         isScalarTypeEnum(Method.getParamDecl(0)->getType());
+}
+
 bool isCudaRuntimeFunction(const FunctionDecl *FD) {
   if (!FD || !FD->getDeclName().isIdentifier())
     return false;

@@ -30,6 +30,14 @@ bool isInNamespace(const clang::Decl *D, llvm::StringRef Namespace);
 /// `at::Tensor` or `at::TensorBase` (also spelled `torch::Tensor`).
 bool isTensorType(clang::QualType T);
 
+/// `c10::ScalarType` (`torch::kFloat`, `at::kHalf`): an element type.
+bool isScalarTypeEnum(clang::QualType T);
+
+/// A tensor method whose first parameter is an element type: `to(ScalarType,
+/// ...)`, `toType(ScalarType)`. It converts the elements and leaves the
+/// tensor on its device.
+bool convertsElementTypeOnly(const clang::CXXMethodDecl &Method);
+
 /// The CUDA runtime function \p FD, by name: a free function in the global
 /// namespace whose name starts with "cuda".
 bool isCudaRuntimeFunction(const clang::FunctionDecl *FD);

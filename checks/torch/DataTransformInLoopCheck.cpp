@@ -45,17 +45,6 @@ bool isConstantOperand(const Expr &E, const Stmt &Loop,
   return !InLoop;
 }
 
-/// `to(ScalarType, ...)`: the overload that converts the element type only.
-bool convertsElementType(const CXXMethodDecl &To) {
-  if (To.getNumParams() == 0)
-    return false;
-  const auto *Enum = To.getParamDecl(0)
-                         ->getType()
-                         .getNonReferenceType()
-                         ->getAs<EnumType>();
-  return Enum && Enum->getDecl()->getName() == "ScalarType";
-}
-
 } // namespace
 
 DataTransformInLoopCheck::DataTransformInLoopCheck(
@@ -147,7 +136,7 @@ void DataTransformInLoopCheck::check(const MatchFinder::MatchResult &Result) {
     // A `to()` that moves the example to a device is a copy, not
     // preprocessing.
     if (Member && Member->getMethodDecl()->getName() == "to" &&
-        !convertsElementType(*Member->getMethodDecl()))
+        !convertsElementTypeOnly(*Member->getMethodDecl()))
       return;
     std::optional<HotContext> Hot =
         Model.classify(*Walk->LoaderLoop->getBody(), Deferral::Forbid);

@@ -56,11 +56,6 @@ bool isDeviceOrDeviceType(QualType T) {
   return RD && RD->getQualifiedNameAsString() == "c10::Device";
 }
 
-bool isScalarTypeEnum(QualType T) {
-  const EnumDecl *ED = T.getNonReferenceType()->getAsEnumDecl();
-  return ED && ED->getQualifiedNameAsString() == "c10::ScalarType";
-}
-
 } // namespace
 
 SyncCreateThenMoveCheck::SyncCreateThenMoveCheck(
