@@ -1,6 +1,7 @@
 //===--- DataUnbatchedCheck.cpp - torch-data-unbatched ---===//
 
 #include "DataUnbatchedCheck.h"
+#include "model/DataLoading.h"
 #include "model/LoaderBatches.h"
 #include "model/TorchApi.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -17,33 +18,16 @@ constexpr llvm::StringLiteral CallId = "call";
 constexpr llvm::StringLiteral StackTransform =
     ".map(torch::data::transforms::Stack<>())";
 
-/// The dataset expression handed to the `make_data_loader` call that
-/// initializes the loader which \p LoaderLoop iterates (`for (auto &batch :
-/// *loader)` with `auto loader = make_data_loader(dataset, ...)`), or null
-/// when the loader comes from elsewhere.
-const Expr *datasetOf(const CXXForRangeStmt &LoaderLoop) {
-  const Expr *Range = LoaderLoop.getRangeInit()->IgnoreParenImpCasts();
-  // `*loader`: the built-in dereference of a pointer or unique_ptr's
-  // operator*.
-  if (const auto *Deref = dyn_cast<UnaryOperator>(Range))
-    Range = Deref->getSubExpr();
-  else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Range);
-           Op && Op->getOperator() == OO_Star && Op->getNumArgs() == 1)
-    Range = Op->getArg(0);
-  const auto *LoaderRef = dyn_cast<DeclRefExpr>(Range->IgnoreParenImpCasts());
-  const auto *Loader =
-      LoaderRef ? dyn_cast<VarDecl>(LoaderRef->getDecl()) : nullptr;
-  if (!Loader || !Loader->getInit())
+/// The dataset expression handed to the `make_data_loader` call of the
+/// loader that \p LoaderLoop iterates (DataLoadingModel::loaderOf), past the
+/// copy into the by-value parameter; null when the loader comes from
+/// elsewhere.
+const Expr *datasetOf(const CXXForRangeStmt &LoaderLoop, ASTContext &Ctx) {
+  const LoaderFacts *Loader =
+      DataLoadingModel::get(Ctx).loaderOf(*LoaderLoop.getRangeInit());
+  if (!Loader || Loader->Call->getNumArgs() == 0)
     return nullptr;
-  const auto *Make =
-      dyn_cast<CallExpr>(Loader->getInit()->IgnoreImplicit()->IgnoreParenImpCasts());
-  const FunctionDecl *Callee = Make ? Make->getDirectCallee() : nullptr;
-  if (!Callee || !Callee->getDeclName().isIdentifier() ||
-      Callee->getName() != "make_data_loader" ||
-      !isInNamespace(Callee, "torch::data") || Make->getNumArgs() == 0)
-    return nullptr;
-  const Expr *Dataset = Make->getArg(0);
-  // Past the copy or move into the by-value parameter.
+  const Expr *Dataset = Loader->Call->getArg(0);
   if (const auto *Construct =
           dyn_cast<CXXConstructExpr>(Dataset->IgnoreImplicit());
       Construct && Construct->getNumArgs() == 1)
@@ -107,7 +91,7 @@ void DataUnbatchedCheck::check(const MatchFinder::MatchResult &Result) {
       << StackTransform;
   diag(Walk->Loop->getBeginLoc(), "the batch's examples are walked here",
        DiagnosticIDs::Note);
-  if (const Expr *Dataset = datasetOf(*Walk->LoaderLoop);
+  if (const Expr *Dataset = datasetOf(*Walk->LoaderLoop, *Result.Context);
       Dataset && !Dataset->getEndLoc().isMacroID()) {
     SourceLocation End = Lexer::getLocForEndOfToken(
         Dataset->getEndLoc(), 0, *Result.SourceManager,

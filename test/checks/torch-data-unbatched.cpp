@@ -61,8 +61,8 @@ void perIndex(Net &model, torch::optim::Adam &optimizer) {
 }
 
 // The loader is handed to the training function: the batch type says that
-// the dataset has no collation; the note on the dataset needs the
-// make_data_loader call, which is in another function.
+// the dataset has no collation, and the note goes to the dataset of the
+// make_data_loader call in the caller, which passes the loader.
 template <typename Loader>
 void trainOnLoader(Net &model, torch::optim::SGD &optimizer, Loader &loader) {
   for (auto &batch : loader) {
@@ -71,7 +71,8 @@ void trainOnLoader(Net &model, torch::optim::SGD &optimizer, Loader &loader) {
       model->forward(example.data).sum().backward();
       // CHECK-MESSAGES: :[[@LINE-1]]:14: warning: the model runs once per example of each batch
       // CHECK-MESSAGES: :[[@LINE-3]]:5: note: the batch's examples are walked here
-      // CHECK-MESSAGES: :[[@LINE-6]]:3: note: training loop starts here
+      // CHECK-MESSAGES: :[[@LINE+6]]:47: note: stack the examples into one batch here
+      // CHECK-MESSAGES: :[[@LINE-7]]:3: note: training loop starts here
     optimizer.step();
   }
 }
