@@ -758,15 +758,12 @@ DataLoadingModel::trainingUseOf(const LoaderFacts &Loader,
     // What the callee does is known to the project (or a summary) by the
     // loop around the call, or else the function that makes it: they train
     // through the call when the callee trains.
+    // (HotPathModel::lacks reads the function only when there is no loop.)
     llvm::SmallVector<const Stmt *, 4> Around = Model.enclosingLoops(*Call);
-    const FunctionDecl *Caller = Model.enclosingFunction(*Call);
     if (std::optional<Lack> Trains =
-            Around.empty()
-                ? (Caller ? Model.lacks(nullptr, Caller, TrainingSignals,
-                                        NoSignal)
-                          : std::nullopt)
-                : Model.lacks(Around.front(), nullptr, TrainingSignals,
-                              NoSignal))
+            Model.lacks(Around.empty() ? nullptr : Around.front(),
+                        Model.enclosingFunction(*Call), TrainingSignals,
+                        NoSignal))
       return TrainingUse{nullptr, Call, *Trains};
     // Alone, the unit cannot see the callee: a loader handed out is
     // iterated there, maybe by a training loop.
